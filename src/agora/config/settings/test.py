@@ -1,0 +1,15 @@
+"""Settings for the test suite: fast hashing, plain static storage, debug off as in production."""
+
+import os
+
+os.environ.setdefault("AGORA_SECRET_KEY", "test-secret-key-not-for-production-0123456789abcdefghijkl")
+os.environ.setdefault("AGORA_SECURE_COOKIES", "0")
+os.environ.setdefault("AGORA_SSL_REDIRECT", "0")
+
+from .base import *  # noqa: E402, F403
+from .base import STORAGES  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+ALLOWED_HOSTS = ["*"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -1,0 +1,11 @@
+"""Top-level URLs: the JSON API under /api/v1, the accounting screens under /o/<org>/compta/, the shell."""
+
+from django.urls import include, path
+
+from agora.config.api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("o/<slug:org>/compta/", include("agora.ledger.urls")),
+    path("", include("agora.web.urls")),
+]

@@ -1,0 +1,139 @@
+"""Writes on organisations, memberships and API tokens."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from .audit import audit_record, snapshot
+from .errors import BusinessError
+from .identifiers import clean_ape_code, clean_siren, clean_siret, clean_vat_number
+from .models import ApiToken, LoginAttempt, Membership, Organisation, Role
+
+ORGANISATION_FIELDS = [
+    "slug", "legal_name", "legal_form", "kind", "siren", "siret", "vat_number", "ape_code", "rcs_city",
+    "share_capital", "address_line1", "address_line2", "postal_code", "city", "country", "vat_regime",
+    "fiscal_year_start_month", "currency",
+]
+
+
+def _clean_organisation(data: dict) -> dict:
+    data = dict(data)
+    if not (data.get("legal_name") or "").strip():
+        raise BusinessError("required", "La raison sociale est obligatoire.", field="legal_name")
+    data["siren"] = clean_siren(data.get("siren", ""))
+    data["siret"] = clean_siret(data.get("siret", ""))
+    if data["siren"] and data["siret"] and not data["siret"].startswith(data["siren"]):
+        raise BusinessError("siret_siren_mismatch", "Le SIRET doit commencer par le SIREN.", field="siret")
+    if data["siret"] and not data["siren"]:
+        data["siren"] = data["siret"][:9]
+    data["vat_number"] = clean_vat_number(data.get("vat_number", ""))
+    data["ape_code"] = clean_ape_code(data.get("ape_code", ""))
+    month = int(data.get("fiscal_year_start_month") or 1)
+    if not 1 <= month <= 12:
+        raise BusinessError("invalid_month", "Le mois de début d'exercice va de 1 à 12.",
+                            field="fiscal_year_start_month")
+    data["fiscal_year_start_month"] = month
+    if data.get("currency", "EUR") != "EUR":
+        raise BusinessError("invalid_currency", "La devise de tenue des comptes est l'euro.", field="currency")
+    return data
+
+
+@transaction.atomic
+def organisation_create(*, actor, data: dict) -> Organisation:
+    """Create an organisation; the caller then seeds its ledger (ledger.services.ledger_setup)."""
+    data = _clean_organisation(data)
+    data.setdefault("slug", slugify(data["legal_name"])[:50])
+    if Organisation.objects.filter(slug=data["slug"]).exists():
+        raise BusinessError("duplicate_slug", f"L'identifiant « {data['slug']} » est déjà pris.", field="slug")
+    organisation = Organisation.objects.create(**{k: v for k, v in data.items() if k in ORGANISATION_FIELDS})
+    audit_record(organisation=organisation, actor=actor, action="organisation.create", obj=organisation,
+                 after=snapshot(organisation, ORGANISATION_FIELDS))
+    return organisation
+
+
+@transaction.atomic
+def organisation_update(*, actor, organisation: Organisation, data: dict) -> Organisation:
+    before = snapshot(organisation, ORGANISATION_FIELDS)
+    merged = _clean_organisation({**before, **data})
+    for key in ORGANISATION_FIELDS:
+        if key in data or key in {"siren", "siret", "vat_number", "ape_code"}:
+            setattr(organisation, key, merged[key])
+    organisation.save()
+    audit_record(organisation=organisation, actor=actor, action="organisation.update", obj=organisation,
+                 before=before, after=snapshot(organisation, ORGANISATION_FIELDS))
+    return organisation
+
+
+@transaction.atomic
+def membership_grant(*, actor, organisation: Organisation, user, role: str) -> Membership:
+    if role not in Role.values:
+        raise BusinessError("invalid_role", f"Rôle inconnu : « {role} ».", field="role")
+    membership, created = Membership.objects.get_or_create(organisation=organisation, user=user, role=role)
+    if created:
+        audit_record(organisation=organisation, actor=actor, action="membership.grant", obj=membership,
+                     after={"user": user.username, "role": role})
+    return membership
+
+
+@transaction.atomic
+def membership_revoke(*, actor, organisation: Organisation, user, role: str) -> None:
+    deleted, _ = Membership.objects.filter(organisation=organisation, user=user, role=role).delete()
+    if deleted:
+        audit_record(organisation=organisation, actor=actor, action="membership.revoke",
+                     object_type="core.membership", object_id=f"{user.pk}:{role}",
+                     before={"user": user.username, "role": role})
+
+
+def token_digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, user, name: str) -> tuple[ApiToken, str]:
+    """Create a token; the clear value is returned once and never stored."""
+    if not name.strip():
+        raise BusinessError("required", "Donnez un nom au jeton.", field="name")
+    raw = "agora_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name.strip(), prefix=raw[6:14], digest=token_digest(raw))
+    audit_record(organisation=None, actor=user, action="api_token.create", obj=token, after={"name": name})
+    return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, user, token_id: int) -> None:
+    token = ApiToken.objects.filter(user=user, pk=token_id).first()
+    if token is None:
+        raise BusinessError("not_found", "Jeton introuvable.", field="token")
+    audit_record(organisation=None, actor=user, action="api_token.revoke", obj=token, before={"name": token.name})
+    token.delete()
+
+
+def api_token_user(raw: str):
+    """The user behind a clear token, or None; records the last use."""
+    token = ApiToken.objects.select_related("user").filter(digest=token_digest(raw)).first()
+    if token is None or not token.user.is_active:
+        return None
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    return token.user
+
+
+def login_throttled(*, username: str, address: str) -> bool:
+    """True when too many recent failures for this username or this address."""
+    since = timezone.now() - timedelta(seconds=settings.AGORA_LOGIN_WINDOW_SECONDS)
+    recent = LoginAttempt.objects.filter(at__gte=since)
+    limit = settings.AGORA_LOGIN_MAX_ATTEMPTS
+    return (recent.filter(username=username.lower()).count() >= limit
+            or recent.filter(address=address).count() >= limit * 4)
+
+
+def login_failed(*, username: str, address: str) -> None:
+    LoginAttempt.objects.create(username=username.lower(), address=address)
+
+
+def login_succeeded(*, username: str) -> None:
+    LoginAttempt.objects.filter(username=username.lower()).delete()

@@ -1,0 +1,39 @@
+"""Parties: every person or organisation the organisation deals with; roles are flags, not tables."""
+
+from django.db import models
+
+from agora.core.models import Organisation
+
+
+class Party(models.Model):
+    class Kind(models.TextChoices):
+        INDIVIDUAL = "individual", "Particulier"
+        ORGANISATION = "organisation", "Personne morale"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    code = models.CharField("code auxiliaire", max_length=20)
+    name = models.CharField("nom", max_length=200)
+    kind = models.CharField("type", max_length=20, choices=Kind.choices, default=Kind.ORGANISATION)
+    is_customer = models.BooleanField("client", default=False)
+    is_supplier = models.BooleanField("fournisseur", default=False)
+    is_member = models.BooleanField("adhérent", default=False)
+    is_employee = models.BooleanField("salarié", default=False)
+    siren = models.CharField("SIREN", max_length=9, blank=True)
+    siret = models.CharField("SIRET", max_length=14, blank=True)
+    vat_number = models.CharField("n° TVA intracommunautaire", max_length=13, blank=True)
+    email = models.EmailField("e-mail", blank=True)
+    phone = models.CharField("téléphone", max_length=30, blank=True)
+    address_line1 = models.CharField("adresse", max_length=200, blank=True)
+    postal_code = models.CharField("code postal", max_length=10, blank=True)
+    city = models.CharField("ville", max_length=100, blank=True)
+    country = models.CharField("pays", max_length=2, default="FR")
+    active = models.BooleanField("actif", default=True)
+
+    class Meta:
+        verbose_name = "tiers"
+        verbose_name_plural = "tiers"
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "code"], name="uniq_party_code")]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"

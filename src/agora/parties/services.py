@@ -1,0 +1,56 @@
+"""Writes on parties."""
+
+import re
+
+from django.db import transaction
+
+from agora.core.audit import audit_record, snapshot
+from agora.core.errors import BusinessError
+from agora.core.identifiers import clean_siren, clean_siret, clean_vat_number
+
+from .models import Party
+
+PARTY_FIELDS = ["code", "name", "kind", "is_customer", "is_supplier", "is_member", "is_employee", "siren",
+                "siret", "vat_number", "email", "phone", "address_line1", "postal_code", "city", "country",
+                "active"]
+
+
+def _clean(data: dict) -> dict:
+    data = {k: v for k, v in data.items() if k in PARTY_FIELDS}
+    if not (data.get("name") or "").strip():
+        raise BusinessError("required", "Le nom du tiers est obligatoire.", field="name")
+    code = (data.get("code") or "").strip().upper()
+    if not re.fullmatch(r"[A-Z0-9_-]{1,20}", code):
+        raise BusinessError("invalid_code", "Le code auxiliaire : 1 à 20 lettres ou chiffres.", field="code")
+    data["code"] = code
+    data["siren"] = clean_siren(data.get("siren", ""))
+    data["siret"] = clean_siret(data.get("siret", ""))
+    if data["siret"] and not data["siren"]:
+        data["siren"] = data["siret"][:9]
+    data["vat_number"] = clean_vat_number(data.get("vat_number", ""))
+    return data
+
+
+@transaction.atomic
+def party_create(*, actor, organisation, data: dict) -> Party:
+    data = _clean(data)
+    if Party.objects.filter(organisation=organisation, code=data["code"]).exists():
+        raise BusinessError("duplicate_code", f"Le code « {data['code']} » existe déjà.", field="code")
+    party = Party.objects.create(organisation=organisation, **data)
+    audit_record(organisation=organisation, actor=actor, action="party.create", obj=party,
+                 after=snapshot(party, PARTY_FIELDS))
+    return party
+
+
+@transaction.atomic
+def party_update(*, actor, party: Party, data: dict) -> Party:
+    before = snapshot(party, PARTY_FIELDS)
+    data = _clean({**before, **data})
+    if Party.objects.filter(organisation_id=party.organisation_id, code=data["code"]).exclude(pk=party.pk).exists():
+        raise BusinessError("duplicate_code", f"Le code « {data['code']} » existe déjà.", field="code")
+    for key, value in data.items():
+        setattr(party, key, value)
+    party.save()
+    audit_record(organisation=party.organisation, actor=actor, action="party.update", obj=party,
+                 before=before, after=snapshot(party, PARTY_FIELDS))
+    return party
