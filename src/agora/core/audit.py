@@ -54,6 +54,24 @@ def audit_fields(*, organisation, actor, action, obj=None, object_type="", objec
     }
 
 
+AUDIT_FIELDS = ["organisation", "actor", "at", "action", "object_type", "object_id", "object_repr", "before",
+                "after"]
+
+
+def audit_bulk(*, organisation, actor, action: str, items: list[tuple]) -> None:
+    """One audit row per (object, after) pair, written in bulk (posting thousands of entries at once)."""
+    from django.utils import timezone
+
+    from .bulk import insert_rows
+
+    now = timezone.now()
+    actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+    label = items[0][0]._meta.label_lower if items else ""
+    insert_rows(AuditEvent, AUDIT_FIELDS, [
+        (organisation.pk, actor_id, now, action, label, str(obj.pk), str(obj)[:200], None, _jsonable(after))
+        for obj, after in items])
+
+
 def history_of(*, organisation, obj):
     """Audit rows of one object, newest first (shown to administrators on its page)."""
     return (AuditEvent.objects.filter(organisation=organisation, object_type=obj._meta.label_lower,

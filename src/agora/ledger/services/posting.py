@@ -12,10 +12,10 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from agora.core.audit import audit_fields, audit_record
+from agora.core.audit import audit_bulk, audit_record
+from agora.core.bulk import insert_rows
 from agora.core.counters import counter_lock
 from agora.core.errors import BusinessError
-from agora.core.models import AuditEvent
 from agora.parties.models import Party
 
 from ..domain import EntryInput, LineInput, clean_lines, entry_hash
@@ -85,13 +85,16 @@ def _resolve(books: _Books, data: EntryInput, *, require_balance: bool) -> tuple
     return journal, period, resolved
 
 
-def _line_rows(entry: Entry, resolved: list, *, posted: bool) -> list[EntryLine]:
+LINE_FIELDS = ["entry", "organisation", "journal", "fiscal_year", "date", "posted", "line_no", "account", "party",
+               "label", "debit", "credit", "due_date", "tax_role", "vat_box"]
+
+
+def _line_rows(entry: Entry, resolved: list, *, posted: bool) -> list[tuple]:
+    """Line values in LINE_FIELDS order (foreign keys as ids), for core.bulk.insert_rows."""
     return [
-        EntryLine(entry=entry, organisation_id=entry.organisation_id, journal_id=entry.journal_id,
-                  fiscal_year_id=entry.fiscal_year_id, date=entry.date, posted=posted, line_no=n,
-                  account=account, party=party, label=(line.label or entry.label)[:200],
-                  debit=line.debit, credit=line.credit, due_date=line.due_date, tax_role=line.tax_role,
-                  vat_box=line.vat_box)
+        (entry.pk, entry.organisation_id, entry.journal_id, entry.fiscal_year_id, entry.date, posted, n, account.pk,
+         party.pk if party else None, (line.label or entry.label)[:200], line.debit, line.credit, line.due_date,
+         line.tax_role, line.vat_box)
         for n, (line, account, party) in enumerate(resolved, start=1)
     ]
 
@@ -148,17 +151,14 @@ def entries_post(*, actor, organisation, entries: list[EntryInput]) -> list[Entr
     _seal(organisation, actor, items)
     # Inserted as drafts carrying their number and hash, lines added, then flipped to posted: the triggers
     # refuse lines on a posted entry, so this order is the only one that works.
-    Entry.objects.bulk_create([entry for entry, _ in items], batch_size=2000)
-    lines = [row for entry, resolved in items for row in _line_rows(entry, resolved, posted=True)]
-    EntryLine.objects.bulk_create(lines, batch_size=5000)
+    _insert_entries(organisation, [entry for entry, _ in items])
+    insert_rows(EntryLine, LINE_FIELDS,
+                [row for entry, resolved in items for row in _line_rows(entry, resolved, posted=True)])
     ids = [entry.pk for entry, _ in items]
     for start in range(0, len(ids), 900):
         Entry.objects.filter(pk__in=ids[start:start + 900]).update(state=Entry.Status.POSTED)
-    AuditEvent.objects.bulk_create([
-        AuditEvent(**audit_fields(organisation=organisation, actor=actor, action="entry.post", obj=entry,
-                                  after=_summary(entry, resolved)))
-        for entry, resolved in items
-    ], batch_size=2000)
+    audit_bulk(organisation=organisation, actor=actor, action="entry.post",
+               items=[(entry, _summary(entry, resolved)) for entry, resolved in items])
     for entry, _ in items:
         entry.state = Entry.Status.POSTED
     return [entry for entry, _ in items]
@@ -166,6 +166,30 @@ def entries_post(*, actor, organisation, entries: list[EntryInput]) -> list[Entr
 
 def books_actor(actor):
     return actor if getattr(actor, "is_authenticated", False) else None
+
+
+ENTRY_FIELDS = ["organisation", "journal", "fiscal_year", "period", "date", "number", "reference", "voucher_date",
+                "label", "state", "posted_at", "posted_by", "origin_type", "origin_id", "reversal_of", "previous_hash",
+                "hash", "created_at", "created_by"]
+
+
+def _insert_entries(organisation, entries: list[Entry]) -> None:
+    """Insert numbered entries (as drafts) and read their ids back by (journal, year, number)."""
+    insert_rows(Entry, ENTRY_FIELDS, [
+        (organisation.pk, e.journal_id, e.fiscal_year_id, e.period_id, e.date, e.number, e.reference, e.voucher_date,
+         e.label, Entry.Status.DRAFT, e.posted_at, e.posted_by_id, e.origin_type, e.origin_id, e.reversal_of_id,
+         e.previous_hash, e.hash, e.posted_at, e.created_by_id)
+        for e in entries])
+    by_group: dict[tuple, dict[int, Entry]] = defaultdict(dict)
+    for entry in entries:
+        by_group[(entry.journal_id, entry.fiscal_year_id)][entry.number] = entry
+    for (journal_id, year_id), numbered in by_group.items():
+        ids = Entry.objects.filter(organisation=organisation, journal_id=journal_id, fiscal_year_id=year_id,
+                                   number__gte=min(numbered), number__lte=max(numbered)).values_list("number", "pk")
+        for number, pk in ids:
+            numbered[number].pk = pk
+            numbered[number].created_at = numbered[number].posted_at
+            numbered[number]._state.adding = False
 
 
 def entry_post_new(*, actor, organisation, data: EntryInput) -> Entry:
@@ -201,7 +225,7 @@ def entry_draft_save(*, actor, organisation, data: EntryInput, entry: Entry | No
             setattr(entry, key, value)
         entry.save()
         EntryLine.objects.filter(entry=entry).delete()
-    EntryLine.objects.bulk_create(_line_rows(entry, resolved, posted=False))
+    insert_rows(EntryLine, LINE_FIELDS, _line_rows(entry, resolved, posted=False))
     audit_record(organisation=organisation, actor=actor, action="entry.draft_save", obj=entry, before=before,
                  after={"journal": journal.code, "date": data.date.isoformat(), "label": entry.label,
                         "lines": [[a.code, str(line.debit), str(line.credit)] for line, a, _ in resolved]})
