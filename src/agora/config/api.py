@@ -1,5 +1,22 @@
-"""The JSON API (/api/v1): one NinjaAPI, one router per app."""
+"""The JSON API (/api/v1): one NinjaAPI, one router per app.
+
+Authentication: a per-user token (header "Authorization: Bearer …") or the browser's Django session (CSRF
+checked for writes). Errors are JSON {"code", "message", "field"} with a French message (core.api).
+"""
 
 from ninja import NinjaAPI
 
-api = NinjaAPI(title="Agora API", version="1", urls_namespace="api")
+from agora.core.api import api_auth, install_error_handlers
+from agora.core.api import router as core_router
+from agora.ledger.api import router as ledger_router
+
+api = NinjaAPI(
+    title="Agora API",
+    version="1",
+    description="API du PGI Agora. Montants en chaînes à deux décimales (« 1234.56 »).",
+    urls_namespace="api",
+    auth=api_auth(),
+)
+install_error_handlers(api)
+api.add_router("", core_router)
+api.add_router("", ledger_router)

@@ -19,13 +19,14 @@ class CurrentOrganisationMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         slug = view_kwargs.get("org")
-        if slug is None:
-            return None
+        if slug is None or request.path.startswith("/api/"):
+            return None  # the API checks the organisation itself and answers JSON
         if not request.user.is_authenticated:
             return None  # the view's login_required redirects
         organisation = Organisation.objects.filter(slug=slug).first()
         if organisation is None or not roles_of(request.user, organisation):
             raise Http404("Organisation introuvable")
         request.organisation = organisation
-        request.session["organisation"] = slug
+        if request.session.get("organisation") != slug:  # remembered for the next visit; no write per page
+            request.session["organisation"] = slug
         return None

@@ -82,6 +82,12 @@ def membership_grant(*, actor, organisation: Organisation, user, role: str) -> M
 
 @transaction.atomic
 def membership_revoke(*, actor, organisation: Organisation, user, role: str) -> None:
+    """Remove a role; the last administrator of an organisation cannot be removed (nobody could manage it)."""
+    if role == Role.ADMIN:
+        admins = Membership.objects.select_for_update().filter(organisation=organisation, role=Role.ADMIN)
+        if admins.count() == 1 and admins.filter(user=user).exists():
+            raise BusinessError("last_admin", "Impossible de retirer le dernier administrateur de l'organisation.",
+                                field="role")
     deleted, _ = Membership.objects.filter(organisation=organisation, user=user, role=role).delete()
     if deleted:
         audit_record(organisation=organisation, actor=actor, action="membership.revoke",

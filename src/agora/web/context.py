@@ -1,5 +1,110 @@
-"""Template context: the navigation of the whole product, filtered by the user's rights."""
+"""Template context: the navigation of the whole product, filtered by the user's rights.
+
+The menu is declared once, as the skeleton of the whole product. An entry is shown only when its URL name
+resolves (the module is built) and the user holds its permission in the current organisation, so sections
+not built yet are absent rather than dead links.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+
+from agora.core.models import Organisation
+from agora.core.permissions import PERMISSIONS, has_perm, organisations_of, roles_of
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    url_name: str
+    label: str
+    permission: str
+
+
+@dataclass(frozen=True)
+class NavSection:
+    key: str
+    title: str
+    entries: tuple[NavEntry, ...]
+
+
+# Every entry takes the kwarg org=<slug>. Future modules add their entries here; an entry whose URL name
+# does not resolve yet, or whose permission is not in the map yet, is simply not shown.
+NAVIGATION: tuple[NavSection, ...] = (
+    NavSection("relations", "Relations clients et usagers", (
+        NavEntry("parties:list", "Tiers", "parties.view"),
+    )),
+    NavSection("production", "Production administrative", ()),
+    NavSection("hr", "Ressources humaines", ()),
+    NavSection("ledger", "Comptabilité", (
+        NavEntry("ledger:entries", "Écritures", "ledger.view"),
+        NavEntry("ledger:entry_new", "Saisir une écriture", "ledger.write"),
+        NavEntry("ledger:accounts", "Plan comptable", "ledger.view"),
+        NavEntry("ledger:journals", "Journaux", "ledger.view"),
+        NavEntry("ledger:fiscal_years", "Exercices et périodes", "ledger.view"),
+        NavEntry("ledger:matching", "Lettrage", "ledger.write"),
+        NavEntry("ledger:journal_report", "Journal", "reports.view"),
+        NavEntry("ledger:general_ledger", "Grand livre", "reports.view"),
+        NavEntry("ledger:trial_balance", "Balance", "reports.view"),
+        NavEntry("ledger:fec", "FEC", "reports.view"),
+        NavEntry("ledger:closing", "Clôture de l'exercice", "ledger.close"),
+    )),
+    NavSection("dashboards", "Tableaux de bord", (
+        NavEntry("reporting:dashboard", "Tableau de bord", "reports.view"),
+    )),
+    NavSection("admin", "Administration", (
+        NavEntry("web:org_settings", "Organisation et membres", "organisation.manage"),
+        NavEntry("web:audit_log", "Journal des modifications", "audit.view"),
+    )),
+)
+
+
+def current_organisation(request) -> Organisation | None:
+    """The organisation of the URL, else the last one visited (if still allowed), else the user's first."""
+    organisation = getattr(request, "organisation", None)
+    if organisation is not None:
+        return organisation
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    slug = request.session.get("organisation")
+    if slug:
+        organisation = Organisation.objects.filter(slug=slug).first()
+        if organisation is not None and roles_of(user, organisation):
+            return organisation
+    return organisations_of(user).first()
+
+
+def build_navigation(user, organisation: Organisation | None, current_view: str = "") -> list[dict]:
+    """Visible sections with their visible entries: [{key, title, entries: [{label, url, active}]}]."""
+    if organisation is None or not getattr(user, "is_authenticated", False):
+        return []
+    sections = []
+    for section in NAVIGATION:
+        entries = []
+        for entry in section.entries:
+            if entry.permission not in PERMISSIONS or not has_perm(user, organisation, entry.permission):
+                continue
+            try:
+                url = reverse(entry.url_name, kwargs={"org": organisation.slug})
+            except NoReverseMatch:
+                continue
+            entries.append({"label": entry.label, "url": url, "url_name": entry.url_name,
+                            "active": entry.url_name == current_view})
+        if entries:
+            sections.append({"key": section.key, "title": section.title, "entries": entries,
+                             "active": any(e["active"] for e in entries)})
+    return sections
 
 
 def navigation(request):
-    return {}
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_sections": [], "nav_organisation": None, "nav_organisations": []}
+    organisation = current_organisation(request)
+    match = getattr(request, "resolver_match", None)
+    current_view = match.view_name if match else ""
+    return {
+        "nav_sections": build_navigation(user, organisation, current_view),
+        "nav_organisation": organisation,
+        "nav_organisations": list(organisations_of(user)),
+    }

@@ -24,7 +24,9 @@ def _signed(line: EntryLine):
 @transaction.atomic
 def matching_create(*, actor, organisation, line_ids: list[int], on: date | None = None) -> Matching:
     """Match the given lines together (with the partial matchings they already belong to)."""
-    lines = list(EntryLine.objects.select_for_update().filter(organisation=organisation, pk__in=line_ids)
+    # of=("self",): PostgreSQL cannot lock the nullable side (party) of the outer join.
+    lines = list(EntryLine.objects.select_for_update(of=("self",))
+                 .filter(organisation=organisation, pk__in=line_ids)
                  .select_related("account", "party", "fiscal_year").order_by("pk"))
     if len(lines) != len(set(line_ids)):
         raise BusinessError("unknown_line", "Une des lignes à lettrer est introuvable.", field="lines")

@@ -29,9 +29,10 @@ class _Books:
 
     def __init__(self, organisation, inputs: list[EntryInput]):
         self.organisation = organisation
-        self.accounts = {a.code: a for a in Account.objects.filter(organisation=organisation)}
+        account_codes = {str(line.account).strip() for entry in inputs for line in entry.lines}
+        self.accounts = {a.code: a for a in Account.objects.filter(organisation=organisation, code__in=account_codes)}
         self.journals = {j.code: j for j in Journal.objects.filter(organisation=organisation)}
-        party_codes = {line.party for entry in inputs for line in entry.lines if line.party}
+        party_codes = {str(line.party).upper() for entry in inputs for line in entry.lines if line.party}
         self.parties = {p.code: p for p in Party.objects.filter(organisation=organisation, code__in=party_codes)}
         self.periods = list(Period.objects.filter(organisation=organisation).select_related("fiscal_year"))
 

@@ -1,0 +1,422 @@
+"""Ledger reads, always scoped to one organisation and aggregated in SQL.
+
+Reports read the denormalised EntryLine columns (organisation, fiscal_year, date, posted, journal) so their
+aggregates never join Entry; the line-by-line reports stream with `.iterator()` and never hold the year in
+memory.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import NamedTuple
+
+from django.db.models import Case, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce, Lower
+
+from agora.core.money import ZERO
+
+from .models import Account, Entry, EntryLine, FiscalYear, Journal
+
+AMOUNT = DecimalField(max_digits=18, decimal_places=2)
+AUXILIARY_PREFIXES = {"customer": ("411", "416"), "supplier": ("401", "404")}
+
+
+# ---------------------------------------------------------------- lists and lookups
+
+def account_list(*, organisation, search: str = "", account_class: int | None = None):
+    qs = Account.objects.filter(organisation=organisation)
+    if search:
+        search = search.strip()
+        qs = qs.filter(Q(code__startswith=search) | Q(label__icontains=search))
+    if account_class not in (None, ""):
+        qs = qs.filter(account_class=int(account_class))
+    return qs.order_by("code")
+
+
+def entry_list(*, organisation, journal=None, state: str | None = None, date_from: date | None = None,
+               date_to: date | None = None, search: str = "", fiscal_year=None):
+    """Entries with their journal and year, annotated `total` (Σ debit) by a subquery: one query whatever
+    the number of rows. `journal` and `fiscal_year` accept an object or a pk (int), or a code (str)."""
+    total = (EntryLine.objects.filter(entry=OuterRef("pk")).order_by().values("entry")
+             .annotate(total=Sum("debit")).values("total"))
+    qs = (Entry.objects.filter(organisation=organisation).select_related("journal", "fiscal_year")
+          .annotate(total=Coalesce(Subquery(total, output_field=AMOUNT), Value(ZERO), output_field=AMOUNT)))
+    if journal not in (None, ""):
+        qs = qs.filter(journal__code=journal.upper()) if isinstance(journal, str) else qs.filter(journal=journal)
+    if fiscal_year not in (None, ""):
+        qs = qs.filter(fiscal_year__code=fiscal_year) if isinstance(fiscal_year, str) \
+            else qs.filter(fiscal_year=fiscal_year)
+    if state:
+        qs = qs.filter(state=state)
+    if date_from:
+        qs = qs.filter(date__gte=date_from)
+    if date_to:
+        qs = qs.filter(date__lte=date_to)
+    if search:
+        search = search.strip()
+        query = Q(label__icontains=search) | Q(reference__icontains=search)
+        number = search.rsplit("-", 1)[-1]
+        if number.isdigit():
+            query |= Q(number=int(number))
+        qs = qs.filter(query)
+    return qs.order_by("-date", "-id")
+
+
+def entry_get(*, organisation, pk) -> Entry:
+    """One entry of the organisation (Entry.DoesNotExist otherwise, also for another organisation's pk)."""
+    return Entry.objects.select_related("journal", "fiscal_year", "period", "posted_by", "reversal_of").get(
+        organisation=organisation, pk=pk)
+
+
+def fiscal_year_list(*, organisation):
+    return FiscalYear.objects.filter(organisation=organisation).order_by("-start_date")
+
+
+def fiscal_year_get(*, organisation, pk) -> FiscalYear:
+    return FiscalYear.objects.get(organisation=organisation, pk=pk)
+
+
+def fiscal_year_current(*, organisation, day: date) -> FiscalYear | None:
+    """The year containing `day`, else the latest one (None when the books have no year yet)."""
+    years = FiscalYear.objects.filter(organisation=organisation)
+    return (years.filter(start_date__lte=day, end_date__gte=day).first()
+            or years.order_by("-start_date").first())
+
+
+def _opening_journal_ids(organisation) -> list[int]:
+    return list(Journal.objects.filter(organisation=organisation)
+                .filter(Q(kind=Journal.Kind.OPENING) | Q(code="AN")).values_list("pk", flat=True))
+
+
+def _account_ids(organisation, *, account_from: str | None = None, account_to: str | None = None,
+                 prefixes: tuple[str, ...] = (), account_class: int | None = None) -> dict[int, Account] | None:
+    """Accounts selected by a code range (bounds read as prefixes), prefixes or class; None = all accounts."""
+    if not (account_from or account_to or prefixes or account_class not in (None, "")):
+        return None
+    accounts = {}
+    for account in Account.objects.filter(organisation=organisation):
+        code = account.code
+        if account_from and code < account_from:
+            continue
+        if account_to and code[:len(account_to)] > account_to:
+            continue
+        if prefixes and not code.startswith(prefixes):
+            continue
+        if account_class not in (None, "") and account.account_class != int(account_class):
+            continue
+        accounts[account.pk] = account
+    return accounts
+
+
+# ---------------------------------------------------------------- trial balance
+
+@dataclass
+class Totals:
+    opening_debit: Decimal = ZERO
+    opening_credit: Decimal = ZERO
+    debit: Decimal = ZERO
+    credit: Decimal = ZERO
+    closing_debit: Decimal = ZERO
+    closing_credit: Decimal = ZERO
+
+    def add(self, row) -> None:
+        for name in ("opening_debit", "opening_credit", "debit", "credit", "closing_debit", "closing_credit"):
+            setattr(self, name, getattr(self, name) + getattr(row, name))
+
+
+@dataclass
+class TrialBalanceRow:
+    account_code: str
+    account_label: str
+    account_class: int
+    party_code: str
+    party_name: str
+    opening_debit: Decimal
+    opening_credit: Decimal
+    debit: Decimal
+    credit: Decimal
+    closing_debit: Decimal
+    closing_credit: Decimal
+
+
+@dataclass
+class ClassTotals(Totals):
+    account_class: int = 0
+
+
+@dataclass
+class TrialBalance:
+    fiscal_year: FiscalYear
+    date_from: date
+    date_to: date
+    auxiliary: str | None
+    rows: list[TrialBalanceRow] = field(default_factory=list)
+    class_totals: list[ClassTotals] = field(default_factory=list)
+    totals: Totals = field(default_factory=Totals)
+
+    @property
+    def balanced(self) -> bool:
+        return (self.totals.debit == self.totals.credit and self.totals.closing_debit == self.totals.closing_credit
+                and self.totals.opening_debit == self.totals.opening_credit)
+
+
+def _sides(amount: Decimal) -> tuple[Decimal, Decimal]:
+    """A balance shown on one side: (debit, credit)."""
+    return (amount, ZERO) if amount > 0 else (ZERO, -amount)
+
+
+def trial_balance(*, organisation, fiscal_year: FiscalYear, date_from: date | None = None,
+                  date_to: date | None = None, account_class: int | None = None,
+                  auxiliary: str | None = None) -> TrialBalance:
+    """Balance générale (or auxiliaire) in one GROUP BY over the year's posted lines.
+
+    Opening = opening journal (AN) + lines before `date_from`; movements = lines in the range outside the
+    opening journal; opening and closing are shown as balances on one side.
+    """
+    date_from = max(date_from or fiscal_year.start_date, fiscal_year.start_date)
+    date_to = min(date_to or fiscal_year.end_date, fiscal_year.end_date)
+    if auxiliary not in (None, "", "customer", "supplier"):
+        raise ValueError(auxiliary)
+    auxiliary = auxiliary or None
+    opening_journals = _opening_journal_ids(organisation)
+    lines = EntryLine.objects.filter(organisation=organisation, fiscal_year=fiscal_year, posted=True,
+                                     date__lte=date_to)
+    selected = _account_ids(organisation, account_class=account_class,
+                            prefixes=AUXILIARY_PREFIXES.get(auxiliary, ()))
+    if selected is not None:
+        lines = lines.filter(account_id__in=list(selected))
+    is_opening = Q(journal_id__in=opening_journals) | Q(date__lt=date_from)
+
+    def total(column: str, condition: Q):
+        return Coalesce(Sum(Case(When(condition, then=F(column)), default=Value(ZERO), output_field=AMOUNT)),
+                        Value(ZERO), output_field=AMOUNT)
+
+    group = ["account_id", "party_id"] if auxiliary else ["account_id"]
+    aggregated = (lines.order_by().values(*group).annotate(
+        opening_debit=total("debit", is_opening), opening_credit=total("credit", is_opening),
+        debit=total("debit", ~is_opening), credit=total("credit", ~is_opening)))
+    accounts = selected if selected is not None else {a.pk: a for a in Account.objects.filter(
+        organisation=organisation)}
+    parties = {}
+    if auxiliary:
+        from agora.parties.models import Party  # ledger depends on parties (DESIGN.md §2)
+        parties = {p.pk: p for p in Party.objects.filter(organisation=organisation).only("code", "name")}
+    rows = []
+    for item in aggregated:
+        account = accounts[item["account_id"]]
+        party = parties.get(item.get("party_id"))
+        opening = item["opening_debit"] - item["opening_credit"]
+        closing = opening + item["debit"] - item["credit"]
+        opening_debit, opening_credit = _sides(opening)
+        closing_debit, closing_credit = _sides(closing)
+        rows.append(TrialBalanceRow(
+            account_code=account.code, account_label=account.label, account_class=account.account_class,
+            party_code=party.code if party else "", party_name=party.name if party else "",
+            opening_debit=opening_debit, opening_credit=opening_credit, debit=item["debit"],
+            credit=item["credit"], closing_debit=closing_debit, closing_credit=closing_credit))
+    rows.sort(key=lambda r: (r.party_code, r.account_code) if auxiliary else (r.account_code, r.party_code))
+    report = TrialBalance(fiscal_year=fiscal_year, date_from=date_from, date_to=date_to, auxiliary=auxiliary,
+                          rows=rows)
+    by_class: dict[int, ClassTotals] = {}
+    for row in rows:
+        by_class.setdefault(row.account_class, ClassTotals(account_class=row.account_class)).add(row)
+        report.totals.add(row)
+    report.class_totals = [by_class[k] for k in sorted(by_class)]
+    return report
+
+
+TRIAL_BALANCE_HEADER = ["Compte", "Intitulé", "Tiers", "Nom du tiers", "À-nouveau débit", "À-nouveau crédit",
+                        "Mouvements débit", "Mouvements crédit", "Solde débiteur", "Solde créditeur"]
+
+
+def trial_balance_table(report: TrialBalance) -> tuple[list[str], Iterator[list]]:
+    """Header and rows for CSV/XLSX (rows, then class subtotals, then the grand total)."""
+
+    def rows():
+        for r in report.rows:
+            yield [r.account_code, r.account_label, r.party_code, r.party_name, r.opening_debit, r.opening_credit,
+                   r.debit, r.credit, r.closing_debit, r.closing_credit]
+        for t in report.class_totals:
+            yield [f"Total classe {t.account_class}", "", "", "", t.opening_debit, t.opening_credit, t.debit,
+                   t.credit, t.closing_debit, t.closing_credit]
+        t = report.totals
+        yield ["Total général", "", "", "", t.opening_debit, t.opening_credit, t.debit, t.credit,
+               t.closing_debit, t.closing_credit]
+
+    return TRIAL_BALANCE_HEADER, rows()
+
+
+# ---------------------------------------------------------------- general ledger and journal
+
+class LedgerRow(NamedTuple):
+    """One printed row of the general ledger. kind: "opening", "line" or "total"."""
+
+    kind: str
+    account_code: str
+    account_label: str
+    date: date | None
+    journal: str
+    entry_number: str
+    reference: str
+    label: str
+    debit: Decimal
+    credit: Decimal
+    balance: Decimal
+    matching: str
+    party_code: str = ""
+
+
+def _display_number(journal_code: str, year_code: str, number) -> str:
+    return f"{journal_code}-{year_code}-{number:06d}" if number is not None else ""
+
+
+def _matching_display():
+    """The line's matching code as printed: capitals when full, lower case when partial."""
+    code = F("matching_part__matching__code")
+    return Case(When(matching_part__matching__is_full=True, then=code), default=Lower(code))
+
+
+def general_ledger_rows(*, organisation, fiscal_year: FiscalYear, date_from: date | None = None,
+                        date_to: date | None = None, account_from: str | None = None,
+                        account_to: str | None = None, party=None, chunk_size: int = 5000) -> Iterator[LedgerRow]:
+    """Grand livre: per account (code order) an opening row, its lines by date and entry number with the
+    running balance (debit − credit), and a total row. Streams the lines; openings come from one GROUP BY."""
+    date_from = max(date_from or fiscal_year.start_date, fiscal_year.start_date)
+    date_to = min(date_to or fiscal_year.end_date, fiscal_year.end_date)
+    opening_journals = _opening_journal_ids(organisation)
+    base = EntryLine.objects.filter(organisation=organisation, fiscal_year=fiscal_year, posted=True)
+    if party is not None:
+        base = base.filter(party=party)
+    selected = _account_ids(organisation, account_from=account_from, account_to=account_to)
+    if selected is not None:
+        base = base.filter(account_id__in=list(selected))
+    is_opening = Q(journal_id__in=opening_journals) | Q(date__lt=date_from)
+    openings = {row["account_id"]: (row["d"] or ZERO) - (row["c"] or ZERO)
+                for row in base.filter(is_opening).order_by().values("account_id")
+                .annotate(d=Sum("debit"), c=Sum("credit"))}
+    moving = set(base.filter(~is_opening, date__lte=date_to).order_by().values_list("account_id", flat=True)
+                 .distinct())
+    accounts = {a.pk: a for a in Account.objects.filter(organisation=organisation,
+                                                         pk__in=set(openings) | moving)}
+    order = sorted(accounts.values(), key=lambda a: a.code)
+    lines = (base.filter(~is_opening, date__lte=date_to)
+             .order_by("account__code", "date", "entry__number", "entry_id", "line_no")
+             .annotate(matching=_matching_display())
+             .values_list("account_id", "date", "journal__code", "fiscal_year__code", "entry__number",
+                          "entry__reference", "label", "debit", "credit", "matching", "party__code")
+             .iterator(chunk_size=chunk_size))
+    try:
+        yield from _ledger_accounts(order, openings, lines, date_from, date_to)
+    finally:
+        lines.close()  # release the server-side cursor even when the reader stops early
+
+
+def _ledger_accounts(order, openings, lines, date_from, date_to):
+    pending = next(lines, None)
+    for account in order:
+        balance = openings.get(account.pk, ZERO)
+        opening_debit, opening_credit = _sides(balance)
+        total_debit, total_credit = opening_debit, opening_credit
+        yield LedgerRow("opening", account.code, account.label, date_from, "", "", "", "Solde à nouveau",
+                        opening_debit, opening_credit, balance, "")
+        while pending is not None and pending[0] == account.pk:
+            _, day, journal, year, number, reference, label, debit, credit, matching, party_code = pending
+            balance += debit - credit
+            total_debit += debit
+            total_credit += credit
+            yield LedgerRow("line", account.code, account.label, day, journal,
+                            _display_number(journal, year, number), reference, label, debit, credit, balance,
+                            matching or "", party_code or "")
+            pending = next(lines, None)
+        yield LedgerRow("total", account.code, account.label, date_to, "", "", "", f"Total du compte {account.code}",
+                        total_debit, total_credit, balance, "")
+
+
+GENERAL_LEDGER_HEADER = ["Compte", "Intitulé du compte", "Date", "Journal", "N° écriture", "Pièce", "Libellé",
+                         "Tiers", "Débit", "Crédit", "Solde", "Lettrage"]
+
+
+def general_ledger_table(rows: Iterator[LedgerRow]) -> tuple[list[str], Iterator[list]]:
+    return GENERAL_LEDGER_HEADER, ([r.account_code, r.account_label, r.date, r.journal, r.entry_number,
+                                    r.reference, r.label, r.party_code, r.debit, r.credit, r.balance, r.matching]
+                                   for r in rows)
+
+
+class JournalRow(NamedTuple):
+    """One printed row of a journal. kind: "line" or "total" (per journal)."""
+
+    kind: str
+    journal: str
+    journal_label: str
+    date: date | None
+    entry_number: str
+    reference: str
+    account_code: str
+    party_code: str
+    label: str
+    debit: Decimal
+    credit: Decimal
+
+
+def journal_rows(*, organisation, fiscal_year: FiscalYear, journal=None, date_from: date | None = None,
+                 date_to: date | None = None, chunk_size: int = 5000) -> Iterator[JournalRow]:
+    """Journal: posted lines by journal, date, entry number and line, with a total per journal. Streams."""
+    lines = EntryLine.objects.filter(organisation=organisation, fiscal_year=fiscal_year, posted=True)
+    if journal not in (None, ""):
+        lines = lines.filter(journal__code=journal.upper()) if isinstance(journal, str) \
+            else lines.filter(journal=journal)
+    if date_from:
+        lines = lines.filter(date__gte=date_from)
+    if date_to:
+        lines = lines.filter(date__lte=date_to)
+    stream = (lines.order_by("journal__code", "date", "entry__number", "entry_id", "line_no")
+              .values_list("journal__code", "journal__label", "date", "entry__number", "entry__reference",
+                           "account__code", "party__code", "label", "debit", "credit")
+              .iterator(chunk_size=chunk_size))
+    try:
+        yield from _journal_with_totals(stream, fiscal_year)
+    finally:
+        stream.close()
+
+
+def _journal_with_totals(stream, fiscal_year):
+    current, current_label, total_debit, total_credit = None, "", ZERO, ZERO
+    for code, label_j, day, number, reference, account, party_code, label, debit, credit in stream:
+        if code != current:
+            if current is not None:
+                yield JournalRow("total", current, current_label, None, "", "", "", "",
+                                 f"Total du journal {current}", total_debit, total_credit)
+            current, current_label, total_debit, total_credit = code, label_j, ZERO, ZERO
+        total_debit += debit
+        total_credit += credit
+        yield JournalRow("line", code, label_j, day, _display_number(code, fiscal_year.code, number), reference,
+                         account, party_code or "", label, debit, credit)
+    if current is not None:
+        yield JournalRow("total", current, current_label, None, "", "", "", "", f"Total du journal {current}",
+                         total_debit, total_credit)
+
+
+JOURNAL_HEADER = ["Journal", "Date", "N° écriture", "Pièce", "Compte", "Tiers", "Libellé", "Débit", "Crédit"]
+
+
+def journal_table(rows: Iterator[JournalRow]) -> tuple[list[str], Iterator[list]]:
+    return JOURNAL_HEADER, ([r.journal, r.date, r.entry_number, r.reference, r.account_code, r.party_code,
+                             r.label, r.debit, r.credit] for r in rows)
+
+
+# ---------------------------------------------------------------- matching screen
+
+def open_lines(*, organisation, account: Account, party=None, include_matched: bool = False):
+    """Posted lines of a reconcilable account (and party) for the matching screen, oldest first, annotated
+    `matching_code` (display: AA full, aa partial, "" none) and `matching_id`. Fully matched lines are left
+    out unless `include_matched`."""
+    qs = (EntryLine.objects.filter(organisation=organisation, account=account, posted=True)
+          .select_related("entry", "entry__journal", "entry__fiscal_year", "party")
+          .annotate(matching_code=Coalesce(_matching_display(), Value("")),
+                    matching_id=F("matching_part__matching_id")))
+    if party is not None:
+        qs = qs.filter(party=party)
+    if not include_matched:
+        qs = qs.exclude(matching_part__matching__is_full=True)
+    return qs.order_by("date", "entry_id", "line_no")
