@@ -7,5 +7,6 @@ from agora.config.api import api
 urlpatterns = [
     path("api/v1/", api.urls),
     path("o/<slug:org>/compta/", include("agora.ledger.urls")),
+    path("o/<slug:org>/ventes/", include("agora.sales.urls")),
     path("", include("agora.web.urls")),
 ]

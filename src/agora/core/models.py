@@ -154,3 +154,27 @@ class LoginAttempt(models.Model):
 
     def __str__(self):
         return f"{self.username}@{self.address} {self.at:%H:%M:%S}"
+
+
+class OutgoingMail(models.Model):
+    """An e-mail Agora sent (or failed to send), logged on the object it concerns and on the party."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    object_type = models.CharField(max_length=60)
+    object_id = models.CharField(max_length=40)
+    party_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    to = models.CharField("destinataire", max_length=300)
+    subject = models.CharField("objet", max_length=300)
+    body = models.TextField("message")
+    attachments = models.JSONField(default=list, blank=True)  # file names
+    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="+")
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["organisation", "object_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.subject} → {self.to}"

@@ -37,7 +37,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "agora.core",
     "agora.parties",
+    "agora.catalog",
     "agora.ledger",
+    "agora.sales",
     "agora.web",
 ]
 
