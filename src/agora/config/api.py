@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from agora.core.api import api_auth, install_error_handlers
 from agora.core.api import router as core_router
 from agora.ledger.api import router as ledger_router
+from agora.membership.api import router as membership_router
 from agora.sales.autodiscover import api_routers as sales_routers
 
 api = NinjaAPI(
@@ -21,5 +22,6 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("", core_router)
 api.add_router("", ledger_router)
+api.add_router("", membership_router)
 for sales_router in sales_routers():
     api.add_router("", sales_router)

@@ -8,5 +8,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("o/<slug:org>/compta/", include("agora.ledger.urls")),
     path("o/<slug:org>/ventes/", include("agora.sales.urls")),
+    path("o/<slug:org>/adherents/", include("agora.membership.urls")),
     path("", include("agora.web.urls")),
 ]

@@ -18,6 +18,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "ledger.close": frozenset({A, C}),
     "ledger.configure": frozenset({A, C}),
     "reports.view": frozenset({A, M, C}),
+    "sales.view": frozenset({A, M, C, S}),
+    "sales.write": frozenset({A, C, S}),
+    "sales.validate": frozenset({A, C, S}),
+    "catalog.manage": frozenset({A, S, P}),
+    "membership.view": frozenset({A, M, C, S}),
+    "membership.write": frozenset({A, C, S}),
 }
 
 

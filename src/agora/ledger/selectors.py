@@ -14,7 +14,7 @@ from typing import NamedTuple
 from django.db.models import Case, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, Lower
 
-from agora.core.money import ZERO
+from agora.core.money import ZERO, round_money
 
 from .models import Account, Entry, EntryLine, FiscalYear, Journal
 
@@ -193,9 +193,10 @@ def trial_balance(*, organisation, fiscal_year: FiscalYear, date_from: date | No
                         Value(ZERO), output_field=AMOUNT)
 
     group = ["account_id", "party_id"] if auxiliary else ["account_id"]
+    # Two conditional sums only (the opening part); movements = totals − opening, which saves SQL work.
     aggregated = (lines.order_by().values(*group).annotate(
         opening_debit=total("debit", is_opening), opening_credit=total("credit", is_opening),
-        debit=total("debit", ~is_opening), credit=total("credit", ~is_opening)))
+        all_debit=Sum("debit"), all_credit=Sum("credit")))
     accounts = selected if selected is not None else {a.pk: a for a in Account.objects.filter(
         organisation=organisation)}
     parties = {}
@@ -206,6 +207,11 @@ def trial_balance(*, organisation, fiscal_year: FiscalYear, date_from: date | No
     for item in aggregated:
         account = accounts[item["account_id"]]
         party = parties.get(item.get("party_id"))
+        # SQLite sums decimals as floats: back to the cent (every amount has two decimals, so this is exact).
+        for key in ("opening_debit", "opening_credit", "all_debit", "all_credit"):
+            item[key] = round_money(item[key] or ZERO)
+        item["debit"] = item["all_debit"] - item["opening_debit"]
+        item["credit"] = item["all_credit"] - item["opening_credit"]
         opening = item["opening_debit"] - item["opening_credit"]
         closing = opening + item["debit"] - item["credit"]
         opening_debit, opening_credit = _sides(opening)
@@ -292,7 +298,7 @@ def general_ledger_rows(*, organisation, fiscal_year: FiscalYear, date_from: dat
     if selected is not None:
         base = base.filter(account_id__in=list(selected))
     is_opening = Q(journal_id__in=opening_journals) | Q(date__lt=date_from)
-    openings = {row["account_id"]: (row["d"] or ZERO) - (row["c"] or ZERO)
+    openings = {row["account_id"]: round_money((row["d"] or ZERO) - (row["c"] or ZERO))
                 for row in base.filter(is_opening).order_by().values("account_id")
                 .annotate(d=Sum("debit"), c=Sum("credit"))}
     moving = set(base.filter(~is_opening, date__lte=date_to).order_by().values_list("account_id", flat=True)

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "agora.catalog",
     "agora.ledger",
     "agora.sales",
+    "agora.membership",
     "agora.web",
 ]
 

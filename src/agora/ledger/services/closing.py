@@ -28,12 +28,14 @@ def fiscal_year_result(fiscal_year: FiscalYear):
 
 
 def opening_lines(fiscal_year: FiscalYear) -> list[LineInput]:
-    """Balance-sheet balances at year end: open items line by line on reconcilable accounts (so matching
-    goes on next year), one balance per account and party elsewhere; plus the result to 120/129."""
+    """Balance-sheet balances at year end: open items line by line on reconcilable third-party accounts
+    (class 4, so matching goes on next year), one balance per account and party elsewhere (banks included:
+    a bank carries its balance); plus the result to 120/129."""
     base = EntryLine.objects.filter(organisation_id=fiscal_year.organisation_id, fiscal_year=fiscal_year,
                                     posted=True, account__account_class__lte=5)
     lines: list[LineInput] = []
-    open_items = (base.filter(account__reconcilable=True)
+    itemised = {"account__reconcilable": True, "account__account_class": 4}
+    open_items = (base.filter(**itemised)
                   .exclude(matching_part__matching__is_full=True)
                   .select_related("account", "party", "entry__journal", "entry__fiscal_year")
                   .order_by("account__code", "party__code", "date", "pk"))
@@ -41,7 +43,7 @@ def opening_lines(fiscal_year: FiscalYear) -> list[LineInput]:
         lines.append(LineInput(account=item.account.code, debit=item.debit, credit=item.credit,
                                party=item.party.code if item.party else "", due_date=item.due_date,
                                label=f"AN {item.entry.display_number} {item.label}"[:200]))
-    balances = (base.filter(account__reconcilable=False).values("account__code", "party__code")
+    balances = (base.exclude(**itemised).values("account__code", "party__code")
                 .annotate(debit=Sum("debit"), credit=Sum("credit")).order_by("account__code", "party__code"))
     for row in balances:
         amount = (row["debit"] or ZERO) - (row["credit"] or ZERO)
