@@ -101,7 +101,7 @@ def main() -> dict:
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection
+    from django.db import connection, transaction
 
     from agora.core.models import Organisation
     from agora.sales.selectors.reminders import run_reminders, run_totals
@@ -111,12 +111,13 @@ def main() -> dict:
     open_count, paid_count = round(OPEN * scale()), round(PAID * scale())
     started = time.perf_counter()
     organisation = Organisation.objects.create(slug="bench-relances", legal_name="Bench Relances SARL")
-    build(organisation, open_count, paid_count)
+    with transaction.atomic():  # one transaction: SQLite would commit (and sync) every row otherwise
+        build(organisation, open_count, paid_count)
     built_s = time.perf_counter() - started
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     run = reminder_run_prepare(actor=None, organisation=organisation, on=ON)
-    prepare_s = time.perf_counter() - started
+    prepare_s, prepare_cpu_s = time.perf_counter() - started, time.process_time() - cpu
     started = time.perf_counter()
     totals = run_totals(run=run)
     first_page = list(run_reminders(run=run)[:100])
@@ -124,13 +125,14 @@ def main() -> dict:
     result = {
         "backend": connection.vendor, "open_invoices": open_count, "paid_invoices": paid_count,
         "reminders": totals["count"], "levels": {label: count for label, count in totals["levels"]},
-        "build_s": round(built_s, 2), "prepare_s": round(prepare_s, 2), "review_s": round(review_s, 3),
+        "build_s": round(built_s, 2), "prepare_s": round(prepare_s, 2),
+        "prepare_cpu_s": round(prepare_cpu_s, 2), "review_s": round(review_s, 3),
         "target_s": TARGET_S, "ok": prepare_s < TARGET_S,
         "first_page_rows": len(first_page),
     }
     print(f"Reminder run over {open_count:,} open invoices ({connection.vendor}): {prepare_s:.2f} s "
-          f"(target < {TARGET_S:.0f} s) — {totals['count']:,} reminders; review totals + first page "
-          f"{review_s * 1000:.0f} ms", file=sys.stderr)
+          f"(process CPU {prepare_cpu_s:.2f} s; target < {TARGET_S:.0f} s) — {totals['count']:,} reminders; "
+          f"review totals + first page {review_s * 1000:.0f} ms", file=sys.stderr)
     if temp is not None:
         connection.close()
         Path(temp.name).unlink(missing_ok=True)

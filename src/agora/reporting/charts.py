@@ -13,18 +13,25 @@ from pygal.style import Style
 
 from agora.core.money import format_amount
 
-STYLE = Style(
+_STYLE = dict(
     background="transparent", plot_background="transparent", foreground="#1d2430", foreground_strong="#1d2430",
     foreground_subtle="#d7dce3", opacity=".9", opacity_hover="1", colors=("#9bb3cf", "#1f5fa8", "#1e7b3a"),
     font_family='system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "DejaVu Sans", sans-serif',
     label_font_size=12, major_label_font_size=12, legend_font_size=13, title_font_size=15, value_font_size=11,
     tooltip_font_size=12,
 )
+STYLE = Style(**_STYLE)
+STYLE_SINGLE = Style(**{**_STYLE, "colors": ("#1f5fa8",)})
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.S)
 
 
 def _euros(value) -> str:
-    return "" if value is None else f"{format_amount(Decimal(str(value)))} €"
+    """Axis labels in French: "2 400 €", cents only when there are some."""
+    if value is None:
+        return ""
+    amount = Decimal(str(value))
+    text = format_amount(amount)
+    return f"{text[:-3] if text.endswith(',00') else text} €"
 
 
 def _config(**extra) -> dict:
@@ -51,7 +58,7 @@ def ranking_chart(title: str, rows: list[tuple[str, Decimal]]) -> str:
     """Horizontal bars, the largest on top (pygal draws the first value at the bottom)."""
     height = 90 + 32 * max(len(rows), 1)
     chart = pygal.HorizontalBar(**_config(width=900, height=height, title=title, show_legend=False,
-                                          truncate_label=40))
+                                          truncate_label=40, style=STYLE_SINGLE))
     ordered = list(reversed(rows))
     chart.x_labels = [label for label, _ in ordered]
     chart.add("Chiffre d'affaires HT", [float(value) for _, value in ordered])

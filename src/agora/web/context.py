@@ -18,6 +18,7 @@ class NavEntry:
     url_name: str
     label: str
     permission: str
+    kinds: tuple[str, ...] = ()  # organisation kinds it applies to; empty = all
 
 
 @dataclass(frozen=True)
@@ -27,11 +28,19 @@ class NavSection:
     entries: tuple[NavEntry, ...]
 
 
+MEMBERSHIP_KINDS = ("association", "mutual")
+
 # Every entry takes the kwarg org=<slug>. Future modules add their entries here; an entry whose URL name
 # does not resolve yet, or whose permission is not in the map yet, is simply not shown.
 NAVIGATION: tuple[NavSection, ...] = (
     NavSection("relations", "Relations clients et usagers", (
         NavEntry("parties:list", "Tiers", "parties.view"),
+        NavEntry("membership:members", "Adhérents", "membership.view", MEMBERSHIP_KINDS),
+        NavEntry("membership:fees", "Cotisations", "membership.view", MEMBERSHIP_KINDS),
+        NavEntry("membership:campaigns", "Renouvellement des adhésions", "membership.view", MEMBERSHIP_KINDS),
+        NavEntry("membership:donations", "Dons et reçus fiscaux", "membership.view", MEMBERSHIP_KINDS),
+        NavEntry("membership:categories", "Catégories d'adhésion", "membership.view", MEMBERSHIP_KINDS),
+        NavEntry("membership:settings", "Paramètres adhésions et dons", "membership.view", MEMBERSHIP_KINDS),
     )),
     NavSection("production", "Production administrative", ()),
     NavSection("hr", "Ressources humaines", ()),
@@ -83,6 +92,8 @@ def build_navigation(user, organisation: Organisation | None, current_view: str 
         entries = []
         for entry in section.entries:
             if entry.permission not in PERMISSIONS or not has_perm(user, organisation, entry.permission):
+                continue
+            if entry.kinds and organisation.kind not in entry.kinds:
                 continue
             try:
                 url = reverse(entry.url_name, kwargs={"org": organisation.slug})

@@ -494,8 +494,8 @@ def test_closing_wizard_then_lock(books, client_for):
     page = client.get(url("closing"))
     assert page.context["blockers"] == [] and page.context["result"] == Decimal("700.00")
     assert [(line.account, line.debit, line.credit) for line in page.context["preview"]] == [
-        ("411", Decimal("1200.00"), Decimal("0.00")), ("5121", Decimal("0.00"), Decimal("300.00")),
-        ("44571", Decimal("0.00"), Decimal("200.00")), ("120", Decimal("0.00"), Decimal("700.00"))]
+        ("411", Decimal("1200.00"), Decimal("0.00")), ("44571", Decimal("0.00"), Decimal("200.00")),
+        ("5121", Decimal("0.00"), Decimal("300.00")), ("120", Decimal("0.00"), Decimal("700.00"))]
     response = client.post(url("closing"), {"fiscal_year": year.pk})
     assert response.status_code == 302
     year.refresh_from_db()

@@ -6,7 +6,7 @@ Paths under /api/v1/orgs/{org}/sales-documents/{document_id}/…; "sales.view" t
 from datetime import datetime
 
 from django.http import HttpResponse
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from agora.core.api import BODY_ERRORS, ERRORS, organisation_for
 
@@ -77,5 +77,5 @@ def document_send(request, org: str, document_id: int, payload: SendIn):
     organisation = organisation_for(request, org, "sales.write")
     document = _document(organisation, document_id)
     log = output.document_send(actor=request.auth, document=document, to=payload.to, message=payload.message)
-    return 200, {"id": log.pk, "to": log.to, "subject": log.subject, "attachments": log.attachments,
-                 "sent_at": log.sent_at}
+    return Status(200, {"id": log.pk, "to": log.to, "subject": log.subject, "attachments": log.attachments,
+                         "sent_at": log.sent_at})

@@ -58,12 +58,13 @@ def _last_sent_level_sql():
 
 def overdue_invoices(*, organisation, on: date, first_days: int) -> QuerySet:
     """Validated invoices due at least `first_days` days before `on` with something left to pay, annotated
-    with `open_amount`, `last_level` (highest level already sent, 0 if none) and `fee_charged`."""
+    with `open_amount`, `last_level` (highest level already sent, 0 if none) and `fee_charged`. Invoices already
+    given a formal notice are kept here (the caller skips them): filtering on `last_level` in SQL would make
+    SQLite evaluate that subquery twice per invoice."""
     fee_charged = Reminder.objects.filter(invoice=OuterRef("pk"), state=SENT, fixed_fee__gt=0)
     return (open_invoices(organisation=organisation)
             .filter(due_date__isnull=False, due_date__lte=on - timedelta(days=first_days))
             .annotate(last_level=_last_sent_level_sql(), fee_charged=Exists(fee_charged))
-            .filter(last_level__lt=ReminderLevel.FORMAL_NOTICE)
             .order_by("party_id", "due_date", "id"))
 
 

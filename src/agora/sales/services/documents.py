@@ -295,6 +295,16 @@ def _write_lines(document: SalesDocument, rows: list[dict]) -> None:
         document._prefetched_objects_cache.clear()
 
 
+def draft_totals(*, organisation, party, kind: str, data: dict, lines: list[dict]) -> Totals:
+    """Totals of a document being typed (the form's live totals): the service's own parsing, nothing written."""
+    party = _party(organisation, party, kind=kind)
+    settings = _settings(organisation)
+    clean = _clean_data(organisation, party, data, kind=kind, settings=settings)
+    rows = _clean_lines(organisation, party, lines)
+    document = SalesDocument(organisation=organisation, kind=kind, party=party, **clean)
+    return totals_of(document, [SalesLine(**row) for row in rows])
+
+
 # ------------------------------------------------------------------------------------- quantity tracking
 
 def _track(document: SalesDocument, sign: int) -> None:

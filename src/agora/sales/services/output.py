@@ -606,6 +606,10 @@ def document_send(*, actor, document: SalesDocument, to: str | None = None,
     if document.kind in SENT_AT_KINDS:
         with transaction.atomic():
             before = {"sent_at": document.sent_at}
+            if document.kind == DocumentKind.QUOTE and document.state == DocumentState.DRAFT:
+                from .documents import quote_send  # a draft quote e-mailed to the customer is a sent quote
+
+                document.state = quote_send(actor=actor, quote=document).state
             SalesDocument.objects.filter(pk=document.pk, organisation=document.organisation).update(
                 sent_at=log.sent_at)
             document.sent_at = log.sent_at

@@ -12,6 +12,7 @@ from email import policy
 import facturx
 import pytest
 from django.core.files.base import ContentFile
+from django.template.loader import render_to_string
 from django.urls import reverse
 from PIL import Image
 
@@ -205,7 +206,7 @@ def test_quote_sent_with_its_plain_pdf(seller, smtp_server):  # noqa: F811
     assert attachment.get_filename() == "Devis-DE-2026-00001.pdf"
     assert "DEVIS" in pdf_text(attachment.get_content())
     quote.refresh_from_db()
-    assert quote.sent_at is not None
+    assert quote.sent_at is not None and quote.state == DocumentState.SENT
 
 
 def test_invalid_address_gives_a_french_error_and_nothing_is_sent(seller, smtp_server):  # noqa: F811
@@ -336,3 +337,17 @@ def test_settings_drive_the_payment_mentions(seller):
     assert "pénalités au taux annuel de 10,5 %" in text
     assert "Escompte de 2 % pour paiement sous 8 jours." in text
     assert "Banque Populaire — IBAN FR76 1234" in text
+
+
+def test_document_buttons_include(seller, rf):
+    organisation, user, party = seller
+    invoice = make_mixed_invoice(organisation, user, party)
+    request = rf.get("/")
+    request.user, request.organisation = user, organisation
+    html = render_to_string("sales/output/_document_buttons.html", {"document": invoice, "request": request})
+    for name in ("document_pdf", "document_facturx", "document_xml", "document_send"):
+        assert f'href="{_url(name, organisation, invoice)}' in html
+    assert ">Envoyer par e-mail<" in html
+    draft = make_document(organisation, user, party, number="", state=DocumentState.DRAFT)
+    html = render_to_string("sales/output/_document_buttons.html", {"document": draft, "request": request})
+    assert ">PDF<" in html and "Factur-X" not in html and "Envoyer par e-mail" not in html

@@ -20,12 +20,12 @@ from agora.sales.services.documents import (
 from .builders import (
     DAY,
     entry_lines,
+    line,
     make_customer,
     make_document,
     make_invoice,
     make_products,
     make_sales_books,
-    line,
 )
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +57,8 @@ def test_two_rates_with_escompte(books):
     assert (invoice.tax_total, invoice.total, invoice.net_to_pay) == (
         Decimal("193.18"), Decimal("1496.58"), Decimal("1496.58"))
     assert [(t.rate, t.base, t.tax) for t in invoice.tax_rows.all()] == [
-        (Decimal("20.00"), Decimal("837.90"), Decimal("167.58")), (Decimal("5.50"), Decimal("465.50"), Decimal("25.60"))]
+        (Decimal("20.00"), Decimal("837.90"), Decimal("167.58")),
+        (Decimal("5.50"), Decimal("465.50"), Decimal("25.60"))]
     invoice = invoice_validate(actor=seller, invoice=invoice)
     assert invoice.number == "FA-2026-00001"
     assert invoice.state == DocumentState.VALIDATED

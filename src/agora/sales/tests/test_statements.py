@@ -10,7 +10,6 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from agora.core.bulk import insert_rows
-
 from agora.core.money import ZERO
 from agora.sales.models import DocumentKind, DocumentState, PaymentMethod, Receipt, ReceiptAllocation, SalesDocument
 from agora.sales.selectors.payments import aged_balance, customer_statement, open_invoices
@@ -130,7 +129,8 @@ def test_aged_balance_of_50000_open_invoices_well_under_a_second(books):
     receipt = Receipt.objects.create(organisation=org, number="RC-2026-99999", party=martin, date=date(2026, 6, 1),
                                      method=PaymentMethod.TRANSFER, amount=D("100000.00"))
     ids = list(SalesDocument.objects.filter(organisation=org, party=martin).order_by("pk").values_list("pk", flat=True))
-    insert_rows(ReceiptAllocation, ["receipt", "invoice", "amount"], [(receipt.pk, pk, D("20.00")) for pk in ids[:5000]])
+    insert_rows(ReceiptAllocation, ["receipt", "invoice", "amount"],
+                [(receipt.pk, pk, D("20.00")) for pk in ids[:5000]])
 
     expected = {martin.pk: [ZERO] * 5, dupont.pk: [ZERO] * 5}
     for n, row in enumerate(rows):
