@@ -8,8 +8,10 @@ from ninja import NinjaAPI
 
 from agora.core.api import api_auth, install_error_handlers
 from agora.core.api import router as core_router
+from agora.catalog.api import router as catalog_router
 from agora.ledger.api import router as ledger_router
 from agora.membership.api import router as membership_router
+from agora.parties.api import router as parties_router
 from agora.sales.autodiscover import api_routers as sales_routers
 
 api = NinjaAPI(
@@ -21,6 +23,8 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 api.add_router("", core_router)
+api.add_router("", parties_router)
+api.add_router("", catalog_router)
 api.add_router("", ledger_router)
 api.add_router("", membership_router)
 for sales_router in sales_routers():

@@ -7,6 +7,9 @@ from agora.config.api import api
 urlpatterns = [
     path("api/v1/", api.urls),
     path("o/<slug:org>/compta/", include("agora.ledger.urls")),
+    path("o/<slug:org>/tiers/", include("agora.parties.urls")),
+    path("o/<slug:org>/catalogue/", include("agora.catalog.urls")),
+    path("o/<slug:org>/tableaux-de-bord/", include("agora.reporting.urls")),
     path("o/<slug:org>/ventes/", include("agora.sales.urls")),
     path("o/<slug:org>/adherents/", include("agora.membership.urls")),
     path("", include("agora.web.urls")),

@@ -30,7 +30,9 @@ def clean_siret(value: str, field: str = "siret") -> str:
 
 
 def clean_vat_number(value: str, field: str = "vat_number") -> str:
-    return _check(tva, value, field=field, label="Numéro de TVA intracommunautaire")
+    """Compact form with its "FR" prefix, as invoices and Factur-X print it."""
+    number = _check(tva, value, field=field, label="Numéro de TVA intracommunautaire")
+    return f"FR{number}" if number else ""
 
 
 def clean_iban(value: str, field: str = "iban") -> str:

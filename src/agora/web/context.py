@@ -35,6 +35,8 @@ MEMBERSHIP_KINDS = ("association", "mutual")
 NAVIGATION: tuple[NavSection, ...] = (
     NavSection("relations", "Relations clients et usagers", (
         NavEntry("parties:list", "Tiers", "parties.view"),
+        NavEntry("catalog:products", "Catalogue", "sales.view"),
+        NavEntry("catalog:vat_categories", "Taux de TVA", "sales.view"),
         NavEntry("membership:members", "Adhérents", "membership.view", MEMBERSHIP_KINDS),
         NavEntry("membership:fees", "Cotisations", "membership.view", MEMBERSHIP_KINDS),
         NavEntry("membership:campaigns", "Renouvellement des adhésions", "membership.view", MEMBERSHIP_KINDS),
@@ -58,7 +60,7 @@ NAVIGATION: tuple[NavSection, ...] = (
         NavEntry("ledger:closing", "Clôture de l'exercice", "ledger.close"),
     )),
     NavSection("dashboards", "Tableaux de bord", (
-        NavEntry("reporting:dashboard", "Tableau de bord", "reports.view"),
+        NavEntry("reporting:sales", "Ventes", "sales.view"),
     )),
     NavSection("admin", "Administration", (
         NavEntry("web:org_settings", "Organisation et membres", "organisation.manage"),

@@ -14,7 +14,7 @@ from agora.catalog.services import product_create
 from agora.core.services import api_token_create
 from agora.parties.tests.builders import make_org, user_with
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("agora.parties.tests.urls")]
+pytestmark = pytest.mark.django_db
 
 BASE = "/api/v1/orgs/durand"
 

@@ -14,7 +14,7 @@ from agora.catalog.services import product_create
 from agora.catalog.views import format_price
 from agora.parties.tests.builders import make_org, user_with
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("agora.parties.tests.urls")]
+pytestmark = pytest.mark.django_db
 
 
 def url(name, org="durand", **kwargs):

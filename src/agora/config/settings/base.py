@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "agora.ledger",
     "agora.sales",
     "agora.membership",
+    "agora.reporting",
     "agora.web",
 ]
 

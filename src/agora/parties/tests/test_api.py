@@ -14,7 +14,7 @@ from agora.parties.services import party_create
 
 from .builders import make_org, user_with
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("agora.parties.tests.urls")]
+pytestmark = pytest.mark.django_db
 
 BASE = "/api/v1/orgs/durand"
 

@@ -49,7 +49,7 @@ from agora.ledger.tests.builders import make_books, make_party, post
 from agora.reporting import selectors
 from agora.sales.models import Receipt, ReceiptAllocation, SalesDocument, SalesLine
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("agora.reporting.tests.urls")]
+pytestmark = pytest.mark.django_db
 
 AS_OF = date(2026, 6, 30)
 D = Decimal

@@ -291,6 +291,8 @@ def _money(value) -> Decimal:
     return round_money(value if isinstance(value, Decimal) else Decimal(str(value)))
 
 
+# Correlated sums (one index lookup per invoice on the allocation and credit-note foreign keys) rather than joins
+# on aggregated derived tables: the plan stays linear whatever the planner's statistics say.
 _AGED_SQL = """
 SELECT o.party_id,
        SUM(CASE WHEN o.due >= %(as_of)s THEN o.open_amount ELSE 0 END),
@@ -300,21 +302,13 @@ SELECT o.party_id,
        SUM(CASE WHEN o.due < %(d90)s THEN o.open_amount ELSE 0 END)
 FROM (
     SELECT d.party_id AS party_id, COALESCE(d.due_date, d.date) AS due,
-           d.net_to_pay - COALESCE(a.paid, 0) - COALESCE(c.credited, 0) AS open_amount
+           d.net_to_pay
+           - COALESCE((SELECT SUM(ra.amount) FROM {allocations} ra JOIN {receipts} r ON r.id = ra.receipt_id
+                       WHERE ra.invoice_id = d.id AND r.date <= %(as_of)s), 0)
+           - COALESCE((SELECT SUM(n.net_to_pay) FROM {documents} n
+                       WHERE n.credited_invoice_id = d.id AND n.kind = %(credit_note)s AND n.state = %(validated)s
+                         AND n.date <= %(as_of)s), 0) AS open_amount
     FROM {documents} d
-    LEFT JOIN (
-        SELECT ra.invoice_id AS invoice_id, SUM(ra.amount) AS paid
-        FROM {allocations} ra JOIN {receipts} r ON r.id = ra.receipt_id
-        WHERE r.organisation_id = %(org)s AND r.date <= %(as_of)s
-        GROUP BY ra.invoice_id
-    ) a ON a.invoice_id = d.id
-    LEFT JOIN (
-        SELECT n.credited_invoice_id AS invoice_id, SUM(n.net_to_pay) AS credited
-        FROM {documents} n
-        WHERE n.organisation_id = %(org)s AND n.kind = %(credit_note)s AND n.state = %(validated)s
-          AND n.date <= %(as_of)s AND n.credited_invoice_id IS NOT NULL
-        GROUP BY n.credited_invoice_id
-    ) c ON c.invoice_id = d.id
     WHERE d.organisation_id = %(org)s AND d.kind = %(invoice)s AND d.state = %(validated)s AND d.date <= %(as_of)s
 ) o
 WHERE o.open_amount > 0.005
