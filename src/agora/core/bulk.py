@@ -16,7 +16,18 @@ def _preparer(field):
     """None when the driver takes the Python value directly, else the field's own preparation."""
     if isinstance(field, _PASS_THROUGH) or type(field) is models.DateField:
         return None
-    return lambda value: field.get_db_prep_save(value, connection)
+    cache: dict = {}  # a batch repeats the same timestamp thousands of times
+
+    def prepare(value):
+        try:
+            return cache[value]
+        except KeyError:
+            cache[value] = prepared = field.get_db_prep_save(value, connection)
+            return prepared
+        except TypeError:  # unhashable (JSON)
+            return field.get_db_prep_save(value, connection)
+
+    return prepare
 
 
 def insert_rows(model, fields: list[str], rows: list[tuple], *, batch_size: int = 5000) -> None:

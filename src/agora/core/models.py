@@ -111,7 +111,9 @@ class Counter(models.Model):
 class AuditEvent(models.Model):
     """Who did what to which object, and the values before and after (append-only)."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, related_name="+")
+    # Covered by the (organisation, object_type, object_id) index.
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, related_name="+",
+                                     db_index=False)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

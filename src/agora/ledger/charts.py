@@ -64,6 +64,7 @@ PCG_COMMON = [
     ("695", "Impôts sur les bénéfices"),
     ("701", "Ventes de produits finis"), ("706", "Prestations de services"), ("707", "Ventes de marchandises"),
     ("708", "Produits des activités annexes"), ("7084", "Mise à disposition de personnel facturée"),
+    ("7085", "Ports et frais accessoires facturés"),
     ("709", "Rabais, remises et ristournes accordés"), ("713", "Variation des stocks (en-cours, produits)"),
     ("72", "Production immobilisée"), ("74", "Subventions d'exploitation"),
     ("747", "Quote-part des subventions d'investissement virée au résultat"),

@@ -98,6 +98,8 @@ class SalesDocument(models.Model):
     credited_invoice = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
                                          related_name="credit_notes", verbose_name="facture corrigée")
     credit_reason = models.CharField("motif de l'avoir", max_length=200, blank=True)
+    credit_kind = models.CharField("nature de l'avoir", max_length=12, blank=True, choices=[
+        ("return", "Retour"), ("claim", "Réclamation"), ("rebate", "Rabais"), ("cancellation", "Annulation")])
     is_deposit = models.BooleanField("facture d'acompte", default=False)
     operation_category = models.CharField("nature de l'opération", max_length=10,
                                           choices=OperationCategory.choices, default=OperationCategory.GOODS)
@@ -131,6 +133,7 @@ class SalesDocument(models.Model):
                                     name="uniq_sales_document_number"),
         ]
         indexes = [
+            models.Index(fields=["organisation", "kind", "-date", "-id"], name="sales_document_list_order"),
             models.Index(fields=["organisation", "kind", "state", "date"]),
             models.Index(fields=["organisation", "party", "kind"]),
         ]

@@ -35,6 +35,11 @@ MEMBERSHIP_KINDS = ("association", "mutual")
 NAVIGATION: tuple[NavSection, ...] = (
     NavSection("relations", "Relations clients et usagers", (
         NavEntry("parties:list", "Tiers", "parties.view"),
+        NavEntry("sales:quotes", "Devis", "sales.view"),
+        NavEntry("sales:orders", "Commandes", "sales.view"),
+        NavEntry("sales:deliveries", "Bons de livraison", "sales.view"),
+        NavEntry("sales:invoices", "Factures", "sales.view"),
+        NavEntry("sales:credit_notes", "Avoirs", "sales.view"),
         NavEntry("catalog:products", "Catalogue", "sales.view"),
         NavEntry("catalog:vat_categories", "Taux de TVA", "sales.view"),
         NavEntry("membership:members", "Adhérents", "membership.view", MEMBERSHIP_KINDS),

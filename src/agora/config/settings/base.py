@@ -92,7 +92,9 @@ def database_config() -> dict:
         config["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",
             "timeout": 30,
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+            # 64 MB page cache and memory-mapped reads: reports scan millions of lines.
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+                            "PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456;",
         }
     return config
 

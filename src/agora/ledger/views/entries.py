@@ -61,9 +61,12 @@ def entries(request, org):
                  e.total if e.total is not None else ZERO] for e in queryset.iterator(chunk_size=2000))
         make = exports.csv_response if export == "csv" else exports.xlsx_response
         return make(f"ecritures-{request.organisation.slug}.{export}", EXPORT_HEADER, rows)
+    if request.GET.get("part") == "totals":
+        # Loaded by htmx after the page: summing a million lines must not delay the list itself.
+        return render(request, "ledger/_entries_totals.html",
+                      {"totals": _totals(request.organisation, filters, queryset)})
     return render(request, "ledger/entries.html", {
-        "form": form, "page": paginate(request, queryset),
-        "totals": _totals(request.organisation, filters, queryset),
+        "form": form, "page": paginate(request, queryset), "totals_query": query_with(request, part="totals"),
         "csv_query": query_with(request, export="csv"), "xlsx_query": query_with(request, export="xlsx"),
         "can_write": can(request, "ledger.write"),
     })

@@ -779,8 +779,8 @@ def credit_note_from_invoice(*, actor, invoice, quantities: dict[int, Decimal] |
     rows = _copy_rows(lines, wanted)
     return _new(actor=actor, organisation=invoice.organisation, kind=Kind.CREDIT_NOTE, party=invoice.party,
                 data=_header(invoice, shipping=shipping), rows=rows, source=invoice,
-                extra={"credited_invoice": invoice, "credit_reason":
-                       f"{CREDIT_KINDS[kind_of_credit]} : {reason.strip()}"[:200]})
+                extra={"credited_invoice": invoice, "credit_kind": kind_of_credit,
+                       "credit_reason": reason.strip()[:200]})
 
 
 @transaction.atomic

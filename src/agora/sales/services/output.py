@@ -431,8 +431,9 @@ def invoice_facturx_xml(invoice: SalesDocument) -> bytes:
     b.el(header, "ram:TypeCode", _invoice_type_code(invoice))  # BT-3
     b.date(header, "ram:IssueDateTime", invoice.date)  # BT-2
     notes = []
-    if invoice.kind == DocumentKind.CREDIT_NOTE and invoice.credit_reason:
-        notes.append((f"Motif de l'avoir : {invoice.credit_reason}", "ACD"))
+    if invoice.kind == DocumentKind.CREDIT_NOTE and (invoice.credit_reason or invoice.credit_kind):
+        reason = ", ".join(filter(None, [invoice.get_credit_kind_display(), invoice.credit_reason]))
+        notes.append((f"Motif de l'avoir : {reason}", "ACD"))
     if invoice.notes:
         notes.append((invoice.notes, "AAI"))
     notes.append((f"Indemnité forfaitaire pour frais de recouvrement en cas de retard de paiement : "
