@@ -28,22 +28,40 @@ def _attachment(filename: str) -> str:
     return f'attachment; filename="{ascii_name}"'
 
 
+CENT = Decimal("0.01")
+
+
+def _decimal_cell(value: Decimal) -> str:
+    return f"{value:.2f}".replace(".", ",") if value == value.quantize(CENT) else str(value).replace(".", ",")
+
+
+def _datetime_cell(value: datetime) -> str:
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return value.strftime("%d/%m/%Y %H:%M")
+
+
+# Exact type → formatter: one dict lookup per cell (a general ledger export writes millions of cells).
+_CELL = {
+    type(None): lambda value: "",
+    str: lambda value: value,
+    int: str,
+    bool: lambda value: "oui" if value else "non",
+    Decimal: _decimal_cell,
+    float: lambda value: str(value).replace(".", ","),
+    datetime: _datetime_cell,
+    date: lambda value: value.strftime("%d/%m/%Y"),
+}
+
+
 def csv_value(value) -> str:
     """One CSV cell the way French Excel reads it."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "oui" if value else "non"
-    if isinstance(value, Decimal):
-        return f"{value:.2f}".replace(".", ",") if value == value.quantize(Decimal("0.01")) \
-            else str(value).replace(".", ",")
-    if isinstance(value, float):
-        return str(value).replace(".", ",")
-    if isinstance(value, datetime):
-        return timezone.localtime(value).strftime("%d/%m/%Y %H:%M") if timezone.is_aware(value) \
-            else value.strftime("%d/%m/%Y %H:%M")
-    if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
+    cell = _CELL.get(type(value))
+    if cell is not None:
+        return cell(value)
+    for kind in (bool, Decimal, float, datetime, date):  # subclasses (in that order: datetime is a date)
+        if isinstance(value, kind):
+            return _CELL[kind](value)
     return str(value)
 
 
@@ -56,8 +74,21 @@ def csv_lines(header: Sequence[str], rows: Iterable[Sequence]) -> Iterable[str]:
     """The CSV text, one line at a time, BOM first (';' separator: French Excel's list separator)."""
     writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
     yield BOM + writer.writerow(list(header))
+    days: dict[date, str] = {}  # the same dates recur on thousands of rows
     for row in rows:
-        yield writer.writerow([csv_value(v) for v in row])
+        cells = []
+        for value in row:
+            kind = type(value)
+            if kind is str:
+                cells.append(value)
+            elif kind is date:
+                text = days.get(value)
+                if text is None:
+                    text = days[value] = value.strftime("%d/%m/%Y")
+                cells.append(text)
+            else:
+                cells.append(csv_value(value))
+        yield writer.writerow(cells)
 
 
 def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence]) -> StreamingHttpResponse:

@@ -4,14 +4,23 @@ The previous calendar year is complete and closed (its open items carried into t
 opening entry), the current year runs up to `today`. Everything is drawn from a seeded random generator,
 so the same `today` always gives the same books. The core `demo` command calls `demo_populate` for each
 organisation it creates; the data depends on the organisation's kind (company or association).
+
+Other apps' demos (sales, membership) pass their current-year operations as `steps`: generators that yield a
+date, then do that day's work through their own services when resumed. The writer plays them interleaved
+with its own entries, day by day, so every journal stays numbered in date order and the monthly VAT return
+(computed from the books at month end) takes their VAT too. When steps are given, the books leave out of the
+current year what those apps own: the company's sales and customer receipts, the association's fees and gifts.
 """
 
 import calendar
+import heapq
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+
+from django.db.models import Sum
 
 from agora.core.money import CENT, ZERO, round_money
 from agora.parties.services import party_create
@@ -66,7 +75,7 @@ def _line(account: str, debit=ZERO, credit=ZERO, *, party: str = "", label: str 
 class _Action:
     day: date
     seq: int
-    kind: str  # "post", "draft" or "reverse"
+    kind: str  # "post", "draft", "reverse", "vat" (monthly return) or "vatpay" (its payment)
     key: str
     data: EntryInput | None = None
     target: str = ""
@@ -89,8 +98,6 @@ class _Timeline:
     actions: list[_Action] = field(default_factory=list)
     groups: list[list[tuple[str, int]]] = field(default_factory=list)
     dates: dict[str, date] = field(default_factory=dict)
-    vat_out: dict[tuple, Decimal] = field(default_factory=lambda: defaultdict(lambda: ZERO))
-    vat_in: dict[tuple, Decimal] = field(default_factory=lambda: defaultdict(lambda: ZERO))
     inputs: dict[str, EntryInput] = field(default_factory=dict)
 
     def _add(self, action: _Action) -> str | None:
@@ -100,20 +107,11 @@ class _Timeline:
         self.dates[action.key] = action.day
         return action.key
 
-    def _count_vat(self, data: EntryInput, sign: int = 1) -> None:
-        month = (data.date.year, data.date.month)
-        for line in data.lines:
-            if line.account == "44571":
-                self.vat_out[month] += sign * (line.credit - line.debit)
-            elif line.account == "44566":
-                self.vat_in[month] += sign * (line.debit - line.credit)
-
     def post(self, data: EntryInput) -> str | None:
         """Plan a posting; None when it falls after today (it has not happened yet)."""
         key = f"e{len(self.actions)}"
         if self._add(_Action(data.date, len(self.actions), "post", key, data=data)) is None:
             return None
-        self._count_vat(data)
         self.inputs[key] = data
         return key
 
@@ -121,11 +119,14 @@ class _Timeline:
         if target is None:
             return None
         key = f"e{len(self.actions)}"
-        if self._add(_Action(day, len(self.actions), "reverse", key, target=target, label=label)) is None:
-            return None
-        original = self.inputs[target]
-        self._count_vat(EntryInput(journal=original.journal, date=day, label=label, lines=original.lines), -1)
-        return key
+        return self._add(_Action(day, len(self.actions), "reverse", key, target=target, label=label))
+
+    def vat_return(self, year: int, month: int, pay_day: date) -> None:
+        """Plan the month's VAT return at month end and its payment: amounts are read from the books then."""
+        key = f"v{len(self.actions)}"
+        if self._add(_Action(_month_end(year, month), len(self.actions), "vat", key, label=f"{year}-{month:02d}")):
+            self._add(_Action(pay_day, len(self.actions), "vatpay", f"p{len(self.actions)}", target=key,
+                              label=f"{year}-{month:02d}"))
 
     def draft(self, data: EntryInput) -> None:
         self._add(_Action(data.date, len(self.actions), "draft", f"d{len(self.actions)}", data=data))
@@ -144,15 +145,45 @@ class _Writer:
         self.posted: dict[str, _Posted] = {}
         self.lines: dict[tuple[int, int], tuple[int, str, str]] = {}  # (entry pk, line no) -> (pk, acct, party)
         self.carried: dict[tuple[str, str, str], int] = {}  # (entry number, account, party) -> AN line pk
+        self.vat_due: dict[str, Decimal] = {}  # VAT return key -> amount due
 
-    def play_year(self, year: int) -> None:
+    def play_year(self, year: int, steps=()) -> None:
+        """Post the year's actions in date order; `steps` (other apps' generators) run in between, each day's
+        steps before the books' own entries of that day (the month's VAT return comes after its sales)."""
         actions = sorted((a for a in self.timeline.actions if a.day.year == year), key=lambda a: (a.day, a.seq))
         batch: list[_Action] = []
+        queue: list[tuple[date, int, object]] = []
+        for n, step in enumerate(steps):
+            first = next(step, None)  # runs the step's set-up, up to its first day
+            if first is not None:
+                heapq.heappush(queue, (first, n, step))
+
+        def run_steps(until: date | None) -> None:
+            while queue and (until is None or queue[0][0] <= until):
+                self._flush(batch)
+                _, n, step = heapq.heappop(queue)
+                following = next(step, None)  # does the day's work, yields the next day
+                if following is not None:
+                    heapq.heappush(queue, (following, n, step))
+
         for action in actions:
+            run_steps(action.day)
             if action.kind == "post":
                 batch.append(action)
                 if len(batch) >= BATCH:
                     self._flush(batch)
+            elif action.kind == "vat":
+                self._flush(batch)
+                data = self._vat_return(action)
+                if data is not None:
+                    batch.append(_Action(action.day, action.seq, "post", action.key, data=data))
+            elif action.kind == "vatpay":
+                due = self.vat_due.get(action.target)
+                if due:
+                    batch.append(_Action(action.day, action.seq, "post", action.key, data=EntryInput(
+                        journal="BQ1", date=action.day, label=f"Paiement TVA {action.label[5:]}/{action.label[:4]}",
+                        reference=f"CA3-{action.label.replace('-', '')}",
+                        lines=[_line("44551", due), _line("5121", credit=due)])))
             else:
                 self._flush(batch)
                 if action.kind == "draft":
@@ -162,12 +193,41 @@ class _Writer:
                     entry = entry_reverse(actor=self.actor, entry=original, on=action.day, label=action.label)
                     self._record(action.key, entry)
         self._flush(batch)
+        run_steps(None)
         self._load_lines(year)
         groups = [g for g in self.timeline.groups if max(self.timeline.dates[k] for k, _ in g).year == year]
         groups.sort(key=lambda g: max(self.timeline.dates[k] for k, _ in g))
         for group in groups:
             ids = [self._line_for(key, line_no, str(year)) for key, line_no in group]
             matching_create(actor=self.actor, organisation=self.organisation, line_ids=ids)
+
+    def _vat_return(self, action: _Action) -> EntryInput | None:
+        """Monthly CA3 from the books: collected VAT (44571) against deductible VAT (44566) of the month and the
+        credit carried from earlier returns (44567); the balance to 44551 (paid on the 19th after), or a new
+        credit to carry on 44567. Nothing in a month without VAT."""
+        year, month = (int(x) for x in action.label.split("-"))
+        posted = EntryLine.objects.filter(organisation=self.organisation, posted=True)
+        month_lines = posted.filter(date__year=year, date__month=month)
+
+        def balance(lines, code: str) -> Decimal:
+            sums = lines.filter(account__code=code).aggregate(d=Sum("debit"), c=Sum("credit"))
+            return (sums["d"] or ZERO) - (sums["c"] or ZERO)
+
+        collected, deductible = -balance(month_lines, "44571"), balance(month_lines, "44566")
+        if not collected and not deductible:
+            return None
+        carried = balance(posted.filter(fiscal_year__code=str(year), date__lte=action.day), "44567")
+        due = collected - deductible - carried
+        lines = [_line("44571", collected), _line("44566", credit=deductible)]
+        if carried:
+            lines.append(_line("44567", credit=carried, label="Crédit de TVA imputé"))
+        if due > 0:
+            self.vat_due[action.key] = due
+            lines.append(_line("44551", credit=due))
+        elif due < 0:
+            lines.append(_line("44567", -due, label="Crédit de TVA à reporter"))
+        return EntryInput(journal="OD", date=action.day, label=f"Déclaration de TVA {month:02d}/{year}",
+                          reference=f"CA3-{year}{month:02d}", lines=lines)
 
     def _flush(self, batch: list[_Action]) -> None:
         if not batch:
@@ -263,7 +323,8 @@ def _purchase(tl: _Timeline, day: date, supplier: str, name: str, account: str, 
     return invoice
 
 
-def _company_timeline(today: date, previous: int) -> _Timeline:
+def _company_timeline(today: date, previous: int, *, external: bool = False) -> _Timeline:
+    """`external`: the current year's sales and customer receipts come from the sales demo, not from here."""
     rng = random.Random(f"durand-{previous}")  # noqa: S311 (demo data, not secrets)
     tl = _Timeline(today=today)
     start = date(previous, 1, 1)
@@ -279,7 +340,7 @@ def _company_timeline(today: date, previous: int) -> _Timeline:
         days = _weekdays(year, month)
         raise_ = Decimal("1.02") if year > previous else Decimal("1")
         # Sales invoices and their settlements (some in two instalments, a few late payers).
-        for _ in range(rng.randint(10, 14)):
+        for _ in range(0 if external and year > previous else rng.randint(10, 14)):
             day = rng.choice(days)
             code, name = rng.choice(CUSTOMERS)
             invoice_no[year] += 1
@@ -393,7 +454,7 @@ def _company_timeline(today: date, previous: int) -> _Timeline:
                                    _line("6811", 1680, label="Matériel informatique"),
                                    _line("28183", credit=1680, label="Matériel informatique")]))
         _vat_settlement(tl, year, month)
-    _company_drafts(tl, today, invoice_no[today.year])
+    _company_drafts(tl, today, invoice_no[today.year], sales=not external)
     return tl
 
 
@@ -404,31 +465,19 @@ def _receipt(tl: _Timeline, day: date, code: str, name: str, ref: str, amount: D
 
 
 def _vat_settlement(tl: _Timeline, year: int, month: int) -> None:
-    """Monthly CA3: collected VAT against deductible VAT, the balance to 44551 and paid on the 19th after."""
-    collected, deductible = tl.vat_out[(year, month)], tl.vat_in[(year, month)]
-    due = collected - deductible
-    if not collected or due <= 0:
-        return
-    label = f"Déclaration de TVA {month:02d}/{year}"
-    settled = tl.post(EntryInput(journal="OD", date=_month_end(year, month), label=label,
-                                 reference=f"CA3-{year}{month:02d}", lines=[
-                                     _line("44571", collected), _line("44566", credit=deductible),
-                                     _line("44551", credit=due)]))
-    if settled is not None:
-        pay_day = _workday(_month_end(year, month) + timedelta(days=19))
-        tl.post(EntryInput(journal="BQ1", date=pay_day, label=f"Paiement TVA {month:02d}/{year}",
-                           reference=f"CA3-{year}{month:02d}", lines=[
-                               _line("44551", due), _line("5121", credit=due)]))
+    """Monthly CA3 at month end, paid on the 19th after (amounts read from the books when played)."""
+    tl.vat_return(year, month, _workday(_month_end(year, month) + timedelta(days=19)))
 
 
-def _company_drafts(tl: _Timeline, today: date, last_invoice: int) -> None:
+def _company_drafts(tl: _Timeline, today: date, last_invoice: int, *, sales: bool = True) -> None:
     """A few entries left in the current month's draft (brouillard) for the accountant to review."""
     day = today.replace(day=max(1, today.day - 2))
     ref = f"FA{today.year}-{last_invoice + 1:04d}"
-    tl.draft(EntryInput(journal="VT", date=day, label=f"{ref} Hôtel du Rhône", reference=ref, lines=[
-        _line("411", 2880, party="C003", due=day + timedelta(30)),
-        _line("707", credit=2400, tax_role="base", vat_box="08"),
-        _line("44571", credit=480, tax_role="output_vat", vat_box="08")]))
+    if sales:
+        tl.draft(EntryInput(journal="VT", date=day, label=f"{ref} Hôtel du Rhône", reference=ref, lines=[
+            _line("411", 2880, party="C003", due=day + timedelta(30)),
+            _line("707", credit=2400, tax_role="base", vat_box="08"),
+            _line("44571", credit=480, tax_role="output_vat", vat_box="08")]))
     tl.draft(EntryInput(journal="AC", date=day, label="Bureau Plus Lyon — cartouches d'encre", reference="BPL-BROU",
                         lines=[_line("6064", 145), _line("44566", 29, tax_role="input_vat", vat_box="20"),
                                _line("401", credit=174, party="F002")]))
@@ -461,7 +510,8 @@ def _association_parties(organisation, actor) -> None:
                      data={"code": code, "name": name, "is_supplier": True, "city": "Lyon"})
 
 
-def _association_timeline(today: date, previous: int) -> _Timeline:
+def _association_timeline(today: date, previous: int, *, external: bool = False) -> _Timeline:
+    """`external`: the current year's fees and gifts come from the membership demo, not from here."""
     rng = random.Random(f"jardins-{previous}")  # noqa: S311 (demo data, not secrets)
     tl = _Timeline(today=today)
     start = date(previous, 1, 1)
@@ -478,7 +528,8 @@ def _association_timeline(today: date, previous: int) -> _Timeline:
     cash = Decimal("350")
     for year, month in _months(start, today):
         days = _weekdays(year, month)
-        for code, name in renewals[(year, month)]:
+        own_income = not (external and year > previous)
+        for code, name in renewals[(year, month)] if own_income else ():
             day = rng.choice(days)
             fee = Decimal("45.00") if rng.random() < 0.3 else Decimal("30.00")
             if rng.random() < 0.6:
@@ -489,7 +540,7 @@ def _association_timeline(today: date, previous: int) -> _Timeline:
                                     reference=f"COT{year}-{code}", lines=[
                                         _line("530", fee), _line("7561", credit=fee, label=f"Cotisation {name}")])):
                 cash += fee
-        for n in range(rng.randint(2, 4)):
+        for n in range(rng.randint(2, 4) if own_income else 0):
             day = rng.choice(days)
             gift = Decimal(rng.choice([20, 30, 50, 50, 80, 100, 150, 200, 300]))
             donor = rng.choice(MEMBERS)
@@ -557,8 +608,9 @@ def _association_timeline(today: date, previous: int) -> _Timeline:
     day = today.replace(day=max(1, today.day - 1))
     tl.draft(EntryInput(journal="AC", date=day, label="Jardinerie du Parc — bulbes d'automne", reference="JDP-BROU",
                         lines=[_line("6063", 86.40), _line("401", credit=86.40, party="F003")]))
-    tl.draft(EntryInput(journal="CA", date=day, label="Cotisation — nouvel adhérent", reference="COT-BROU",
-                        lines=[_line("530", 30), _line("7561", credit=30)]))
+    if not external:
+        tl.draft(EntryInput(journal="CA", date=day, label="Cotisation — nouvel adhérent", reference="COT-BROU",
+                            lines=[_line("530", 30), _line("7561", credit=30)]))
     return tl
 
 
@@ -576,18 +628,20 @@ def _assoc_purchase(tl: _Timeline, day: date, supplier: str, name: str, account:
 
 # --- entry point ------------------------------------------------------------------------------------------
 
-def demo_populate(*, organisation, users: dict, today: date) -> None:
-    """Seed the books of a freshly created demo organisation: last year closed, this year up to today."""
+def demo_populate(*, organisation, users: dict, today: date, steps=()) -> None:
+    """Seed the books of a freshly created demo organisation: last year closed, this year up to today, other
+    apps' `steps` played day by day within this year."""
     actor = users.get("accounting")
     previous = today.year - 1
     ledger_setup(actor=actor, organisation=organisation, first_year=previous)
+    steps = list(steps)
     if organisation.kind == "association":
         _association_parties(organisation, actor)
-        timeline = _association_timeline(today, previous)
+        timeline = _association_timeline(today, previous, external=bool(steps))
     else:
         _company_parties(organisation, actor)
-        timeline = _company_timeline(today, previous)
+        timeline = _company_timeline(today, previous, external=bool(steps))
     writer = _Writer(organisation, actor, timeline)
     writer.play_year(previous)
     writer.close(previous)
-    writer.play_year(today.year)
+    writer.play_year(today.year, steps=steps)

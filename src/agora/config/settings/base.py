@@ -94,7 +94,7 @@ def database_config() -> dict:
             "timeout": 30,
             # 64 MB page cache and memory-mapped reads: reports scan millions of lines.
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
-                            "PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456;",
+                            "PRAGMA cache_size=-65536;",
         }
     return config
 

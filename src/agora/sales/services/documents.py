@@ -10,8 +10,8 @@ them back when deleted. Invoices and credit notes get their gapless number only 
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db import transaction
-from django.db.models import F, Max, Sum
+from django.db import connection, transaction
+from django.db.models import F, Max, Sum, prefetch_related_objects
 from django.utils import timezone
 
 from agora.catalog.models import Product, VatCategory
@@ -21,6 +21,7 @@ from agora.core.errors import BusinessError
 from agora.core.money import ZERO, parse_amount, round_money
 from agora.core.totals import LineIn, Reduction, Totals, document_totals
 from agora.ledger.models import Account, FiscalYear
+from agora.ledger.services import entries_post
 from agora.parties.domain import due_date as compute_due_date
 from agora.parties.models import Party, PaymentTerm
 from agora.sales.domain import CREDIT_KINDS, check_quantities, missing_mentions, remaining
@@ -78,7 +79,13 @@ def _date(raw, field: str, *, required: bool = False) -> date | None:
 
 
 def _fiscal_year(organisation, day: date, *, required: bool = False) -> str:
-    year = FiscalYear.objects.filter(organisation=organisation, start_date__lte=day, end_date__gte=day).first()
+    return _year_code(FiscalYear.objects.filter(organisation=organisation, start_date__lte=day, end_date__gte=day),
+                      day, required=required)
+
+
+def _year_code(years, day: date, *, required: bool = False) -> str:
+    """The code of the fiscal year (among `years`) containing `day`; refuses a missing or closed one if required."""
+    year = next((y for y in years if y.start_date <= day <= y.end_date), None)
     if year is None:
         if required:
             raise BusinessError("no_fiscal_year", f"Aucun exercice ne contient le {day:%d/%m/%Y}.", field="date")
@@ -701,13 +708,17 @@ def pending_mentions(document: SalesDocument) -> list[str]:
     return missing_mentions(copy, copy.organisation)
 
 
-def _issue(*, actor, document: SalesDocument, action: str) -> SalesDocument:
-    """Common validation of invoices and credit notes: mentions, gapless chronological number, posting."""
-    from .posting import sales_entry_post
+def describe(document: SalesDocument) -> str:
+    """How a message names a document, a draft included (a batch refusal must say which invoice)."""
+    if document.number:
+        return str(document)
+    name = document.customer_name or document.party.name
+    return f"{document.get_kind_display()} brouillon #{document.pk} ({name}, {document.date:%d/%m/%Y})"
 
-    organisation = document.organisation
-    _settings(organisation)
-    before = _snapshot(document)
+
+def check_issuable(document: SalesDocument, organisation) -> None:
+    """Customer snapshot and due date, then what the law requires before issuing (every mandatory mention, a
+    total that is not negative). Reads the document's lines (prefetch them for a batch)."""
     _prepare_issue(document)
     missing = missing_mentions(document, organisation)
     if missing:
@@ -715,25 +726,107 @@ def _issue(*, actor, document: SalesDocument, action: str) -> SalesDocument:
                             field="mentions")
     if document.total < 0:
         raise BusinessError("negative_total", "Le total du document est négatif.", field="lines")
-    series, prefix = SERIES[document.kind]
-    year = _fiscal_year(organisation, document.date, required=True)
-    sequence = counter_next(organisation=organisation, series=series, fiscal_year=year)
-    last = SalesDocument.objects.filter(organisation=organisation, kind=document.kind, fiscal_year_code=year,
-                                        state=State.VALIDATED).aggregate(d=Max("date"))["d"]
-    if last and document.date < last:
-        raise BusinessError("not_chronological", f"La date du {document.date:%d/%m/%Y} précède celle du dernier "
-                            f"document validé de la série ({last:%d/%m/%Y}) : la numérotation doit rester "
-                            "chronologique.", field="date")
-    document.number = f"{prefix}-{year}-{sequence:05d}"
-    document.sequence = sequence
-    document.fiscal_year_code = year
-    document.state = State.VALIDATED
-    document.validated_at = timezone.now()
-    document.validated_by = actor if getattr(actor, "is_authenticated", False) else None
-    document.entry = sales_entry_post(actor=actor, document=document)
-    document.save()
-    _audit(document, actor, action, before)
-    return document
+
+
+def check_deposit(invoice: SalesDocument) -> None:
+    """A final invoice never deducts more than the validated deposit invoices of its order have left."""
+    if not invoice.deposit_deducted:
+        return
+    order = _order_of(invoice.source) if invoice.source_id else None
+    available = deposits_available(order, exclude=invoice.pk) if order else ZERO
+    if invoice.deposit_deducted > available:
+        raise BusinessError("deposit_exceeded", "L'acompte déduit dépasse les acomptes facturés restants.",
+                            field="deposit_deducted")
+
+
+def _named(error: BusinessError, document: SalesDocument, many: bool) -> BusinessError:
+    if many:
+        error.message = f"{describe(document)} : {error.message}"
+    return error
+
+
+ISSUE_FIELDS = ["customer_name", "customer_address", "customer_siren", "customer_vat_number", "delivery_address",
+                "due_date", "number", "sequence", "fiscal_year_code", "state", "validated_at", "validated_by", "entry"]
+
+
+def _update_rows(documents: list[SalesDocument], fields: list[str]) -> None:
+    """One parameterised UPDATE run for every document (executemany): Django's bulk_update builds CASE
+    expressions whose cost grows with the square of the batch."""
+    meta = SalesDocument._meta
+    columns = [meta.get_field(name) for name in fields]
+    quote = connection.ops.quote_name
+    sql = "UPDATE {} SET {} WHERE {} = %s".format(
+        quote(meta.db_table), ", ".join(f"{quote(f.column)} = %s" for f in columns), quote(meta.pk.column))
+    rows = [[f.get_db_prep_save(getattr(d, f.attname), connection) for f in columns] + [d.pk] for d in documents]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def issue_documents(*, actor, organisation, documents: list[SalesDocument], action: str) -> list[SalesDocument]:
+    """Issue invoices or credit notes of one kind (drafts of `organisation`, locked by the caller) in the
+    caller's transaction, all or nothing: mentions checked for each, consecutive gapless numbers in
+    chronological order (date, then id) under one counter lock per fiscal year, every entry posted by one
+    `entries_post` call, the documents updated and audited in bulk. The one path of `invoice_validate`,
+    `credit_note_validate` and `batch.invoices_validate`; returns the documents in number order."""
+    from .posting import sales_books, sales_entry_input
+
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("issue_documents must run inside transaction.atomic()")
+    if not documents:
+        return []
+    kinds = {document.kind for document in documents}
+    if len(kinds) != 1 or not kinds <= {Kind.INVOICE, Kind.CREDIT_NOTE}:
+        raise BusinessError("wrong_kind", "Seules des factures, ou des avoirs, s'émettent ensemble.", field="kind")
+    kind = kinds.pop()
+    many = len(documents) > 1
+    _settings(organisation)
+    prefetch_related_objects(documents, "lines", "tax_rows")
+    years = list(FiscalYear.objects.filter(organisation=organisation))
+    groups: dict[str, list[SalesDocument]] = {}
+    for document in sorted(documents, key=lambda d: (d.date, d.pk)):
+        document.organisation = organisation
+        try:
+            check_issuable(document, organisation)
+            code = _year_code(years, document.date, required=True)
+        except BusinessError as error:
+            raise _named(error, document, many) from None
+        groups.setdefault(code, []).append(document)
+    series, prefix = SERIES[kind]
+    last = dict(SalesDocument.objects.filter(organisation=organisation, kind=kind, fiscal_year_code__in=list(groups),
+                                             state=State.VALIDATED).order_by()
+                .values("fiscal_year_code").annotate(d=Max("date")).values_list("fiscal_year_code", "d"))
+    now = timezone.now()
+    validated_by = actor if getattr(actor, "is_authenticated", False) else None
+    documents = []
+    for code, group in sorted(groups.items()):  # fixed lock order: no deadlock between two batches
+        first = counter_next(organisation=organisation, series=series, fiscal_year=code, count=len(group))
+        if last.get(code) and group[0].date < last[code]:
+            error = BusinessError("not_chronological", f"La date du {group[0].date:%d/%m/%Y} précède celle du "
+                                  f"dernier document validé de la série ({last[code]:%d/%m/%Y}) : la numérotation "
+                                  "doit rester chronologique.", field="date")
+            raise _named(error, group[0], many)
+        for offset, document in enumerate(group):
+            document.sequence = first + offset
+            document.number = f"{prefix}-{code}-{document.sequence:05d}"
+            document.fiscal_year_code = code
+            document.state = State.VALIDATED
+            document.validated_at = now
+            document.validated_by = validated_by
+            documents.append(document)
+    books = sales_books(organisation)
+    inputs = []
+    for document in documents:
+        try:
+            inputs.append(sales_entry_input(document, books=books))
+        except BusinessError as error:
+            raise _named(error, document, many) from None
+    for document, entry in zip(documents, entries_post(actor=actor, organisation=organisation, entries=inputs),
+                               strict=True):
+        document.entry = entry
+    _update_rows(documents, ISSUE_FIELDS)
+    audit_bulk(organisation=organisation, actor=actor, action=f"sales.{action}",
+               items=[(document, _snapshot(document)) for document in documents])
+    return documents
 
 
 @transaction.atomic
@@ -741,13 +834,9 @@ def invoice_validate(*, actor, invoice) -> SalesDocument:
     """Issue the invoice: mentions check, gapless number, customer snapshot, due date, sales entry."""
     invoice = _locked(invoice)
     _expect(invoice, Kind.INVOICE, {State.DRAFT}, "Valider")
-    if invoice.deposit_deducted:
-        order = _order_of(invoice.source) if invoice.source_id else None
-        available = deposits_available(order, exclude=invoice.pk) if order else ZERO
-        if invoice.deposit_deducted > available:
-            raise BusinessError("deposit_exceeded", "L'acompte déduit dépasse les acomptes facturés restants.",
-                                field="deposit_deducted")
-    return _issue(actor=actor, document=invoice, action="invoice.validate")
+    check_deposit(invoice)
+    return issue_documents(actor=actor, organisation=invoice.organisation, documents=[invoice],
+                           action="invoice.validate")[0]
 
 
 # ------------------------------------------------------------------------------------------- credit notes
@@ -790,4 +879,5 @@ def credit_note_validate(*, actor, credit_note) -> SalesDocument:
     _expect(credit_note, Kind.CREDIT_NOTE, {State.DRAFT}, "Valider")
     rows = _copy_back(credit_note)
     _check_sources(credit_note, rows)
-    return _issue(actor=actor, document=credit_note, action="credit_note.validate")
+    return issue_documents(actor=actor, organisation=credit_note.organisation, documents=[credit_note],
+                           action="credit_note.validate")[0]

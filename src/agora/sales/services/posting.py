@@ -9,6 +9,7 @@ A credit note posts the same lines on the other side.
 """
 
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
 from agora.catalog.models import Product, VatCategory
@@ -18,7 +19,7 @@ from agora.core.totals import LineIn, Reduction, document_totals
 from agora.ledger.domain import EntryInput, LineInput
 from agora.ledger.models import Account
 from agora.ledger.services import entries_post
-from agora.sales.models import DocumentKind, DocumentState, SalesDocument, SalesTax
+from agora.sales.models import DocumentKind, DocumentState, SalesDocument
 
 CUSTOMER_ACCOUNT = "411"
 CASH_DISCOUNT_ACCOUNT = "665"
@@ -112,15 +113,32 @@ def _categories(organisation) -> dict[Decimal, VatCategory]:
     return categories
 
 
-def sales_entry_input(document: SalesDocument) -> EntryInput:
-    """The entry of an invoice or credit note, as plain ledger input (pure apart from reading the document)."""
+@dataclass(frozen=True)
+class SalesBooks:
+    """What every sales entry of an organisation reads from its books, loaded once for a batch of documents."""
+
+    categories: dict[Decimal, VatCategory]
+    shipping_account: str
+
+
+def sales_books(organisation) -> SalesBooks:
+    codes = set(Account.objects.filter(organisation=organisation, code__in=SHIPPING_ACCOUNTS, active=True)
+                .values_list("code", flat=True))
+    return SalesBooks(categories=_categories(organisation),
+                      shipping_account=next((c for c in SHIPPING_ACCOUNTS if c in codes), SHIPPING_ACCOUNTS[-1]))
+
+
+def sales_entry_input(document: SalesDocument, *, books: SalesBooks | None = None) -> EntryInput:
+    """The entry of an invoice or credit note, as plain ledger input (pure apart from reading the document, its
+    lines and tax rows — prefetched for a batch — and, without `books`, the organisation's VAT categories)."""
     lines = list(document.lines.all())
-    tax_rows = list(SalesTax.objects.filter(document=document))
+    tax_rows = list(document.tax_rows.all())
     reductions = [Reduction(r["label"], Decimal(r["pct"])) for r in document.reductions or []]
     from .documents import totals_of
 
     totals = totals_of(document, lines)
-    categories = _categories(document.organisation)
+    books = books or sales_books(document.organisation)
+    categories = books.categories
     party = document.party.code
     out: list[LineInput] = []
 
@@ -144,10 +162,7 @@ def sales_entry_input(document: SalesDocument) -> EntryInput:
     for account, amount in sorted(revenue_by_account(lines, reductions).items()):
         add(account, amount, label=title)
     if totals.shipping:
-        codes = set(Account.objects.filter(organisation=document.organisation, code__in=SHIPPING_ACCOUNTS,
-                                           active=True).values_list("code", flat=True))
-        shipping_account = next((c for c in SHIPPING_ACCOUNTS if c in codes), SHIPPING_ACCOUNTS[-1])
-        add(shipping_account, totals.shipping, label=f"{title} — port")
+        add(books.shipping_account, totals.shipping, label=f"{title} — port")
     vat = _vat_parts(document, lines, tax_rows, categories)
     for key, amount in deposit_vat.items():
         vat[key] = vat.get(key, ZERO) - amount

@@ -185,3 +185,18 @@ def test_overdue_claims_are_flagged(org):
     # on the deadline itself a claim is not overdue yet
     assert not overdue_claims(organisation=organisation, today=late.deadline).exists()
     assert overdue_claims(organisation=organisation, today=late.deadline + timedelta(days=1)).count() == 1
+
+
+def test_refusal_with_the_untouched_template_is_refused(org):
+    organisation, accountant, customer = org
+    claim = _open(organisation, accountant, customer)
+    with pytest.raises(BusinessError) as refused:
+        claim_resolve(actor=accountant, claim=claim, outcome=Claim.Outcome.REFUSAL,
+                      reply=refusal_reply_draft(claim=claim))
+    assert (refused.value.field, refused.value.message) == (
+        "reply", "Complétez les motifs du refus dans la réponse écrite.")
+    with pytest.raises(BusinessError) as refused:
+        claim_resolve(actor=accountant, claim=claim, outcome="surrender")
+    assert refused.value.field == "outcome"
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.OPEN and not claim.exchanges.exists()

@@ -57,7 +57,8 @@ def test_open_from_an_invoice_then_work_the_claim(setup):
     draft = client.get(url("claim_detail", pk=claim.pk) + "?modele=refus").content.decode()
     assert "enregistrée sous le numéro RE-2026-00001" in draft
     response = client.post(url("claim_resolve", pk=claim.pk), {
-        "outcome": "refusal", "reply": "Madame, Monsieur,\nLa remise ne s'applique qu'aux commandes de plus de 5 000 €."})
+        "outcome": "refusal",
+        "reply": "Madame, Monsieur,\nLa remise ne s'applique qu'aux commandes de plus de 5 000 €."})
     assert response.status_code == 302
     claim.refresh_from_db()
     assert claim.status == Claim.Status.REFUSED

@@ -205,3 +205,11 @@ def test_api_open_invoices_statement_and_aged_balance(books, api):
     assert api.get("/api/v1/orgs/inconnue/aged-balance", {"as_of": "2026-07-09"}).status_code == 404
     bad = api.get(f"{API}/customer-statement", {"party": "ZZZ", "date_from": "2026-03-15", "date_to": "2026-03-31"})
     assert bad.status_code == 422 and bad.json()["field"] == "party"
+
+
+def test_api_routes_in_the_openapi(books, api):
+    paths = api.get("/api/v1/openapi.json").json()["paths"]
+    for route in ("receipts", "receipts/{receipt_id}", "deposit-slips", "deposit-slips/{slip_id}", "open-invoices",
+                  "customer-statement", "aged-balance"):
+        assert f"/api/v1/orgs/{{org}}/{route}" in paths
+    assert set(paths["/api/v1/orgs/{org}/receipts"]) == {"get", "post"}

@@ -315,3 +315,83 @@ def test_prepare_runs_a_constant_number_of_queries(org):
         run = reminder_run_prepare(actor=accountant, organisation=organisation, on=MARCH_31)
     assert run.reminders.count() == 31
     assert len(many) == len(one)
+
+
+def test_set_based_query_agrees_with_the_open_amount_of_receipts(org):
+    """The run's raw query and payments.open_invoices define the open amount the same way."""
+    from agora.sales.selectors.payments import invoice_open_amount, open_invoices
+    from agora.sales.selectors.reminders import overdue_invoice_rows, overdue_invoices
+
+    organisation, accountant = org
+    customer = make_customer(organisation)
+    other, _ = make_sales_org(slug="autre")
+    make_invoice(other, make_customer(other), total="70.00", due=date(2026, 1, 5))
+    invoices = [make_invoice(organisation, customer, total=f"{100 * n}.10", due=date(2026, 1, n)) for n in range(1, 8)]
+    pay(organisation, invoices[0], "100.10", date(2026, 2, 1))
+    pay(organisation, invoices[1], "50.00", date(2026, 2, 1))
+    pay(organisation, invoices[1], "0.05", date(2026, 2, 2))
+    SalesDocument.objects.create(organisation=organisation, kind=DocumentKind.CREDIT_NOTE,
+                                 state=DocumentState.VALIDATED, number="AV-2026-00009", date=date(2026, 2, 1),
+                                 party=customer, credited_invoice=invoices[2], total=Decimal("100.00"),
+                                 net_to_pay=Decimal("100.00"))
+    rows = list(overdue_invoice_rows(organisation=organisation, on=MARCH_31, first_days=7))
+    expected = {inv.pk: invoice_open_amount(inv) for inv in invoices if invoice_open_amount(inv) > 0}
+    assert {r[0]: r[4] for r in rows} == expected
+    assert expected[invoices[1].pk] == Decimal("150.05") and expected[invoices[2].pk] == Decimal("200.10")
+    reference = {inv.pk: inv.open_amount for inv in open_invoices(organisation=organisation)}
+    assert {pk: round(amount, 2) for pk, amount in reference.items()} == expected
+    via_orm = {inv.pk: inv.open_amount for inv in overdue_invoices(organisation=organisation, on=MARCH_31,
+                                                                   first_days=7)}
+    assert {pk: round(amount, 2) for pk, amount in via_orm.items()} == expected
+
+
+def test_through_the_real_chain_receipts_credit_note_and_claim():
+    """Invoice validated and paid through the real services; a claim ends in a credit note; the runs follow."""
+    from datetime import timedelta
+
+    from agora.sales.models import Claim
+    from agora.sales.services.claims import claim_credit_note, claim_open, claim_resolve
+    from agora.sales.services.documents import credit_note_validate, invoice_validate
+    from agora.sales.services.receipts import receipt_record
+
+    from .builders import line, make_products, make_sales_books
+    from .builders import make_customer as make_b2b
+    from .builders import make_invoice as draft_invoice
+
+    organisation, seller = make_sales_books()
+    customer = make_b2b(organisation, email="compta@martin-industries.fr")
+    goods, _, _ = make_products(organisation)
+    invoice = invoice_validate(actor=seller, invoice=draft_invoice(organisation, seller, customer, [line(goods, 10)]))
+    assert invoice.net_to_pay == Decimal("1200.00")
+    receipt_record(actor=seller, organisation=organisation, party=customer, date=invoice.due_date, method="transfer",
+                   amount="200.00", allocations=[(invoice, Decimal("200.00"))])
+
+    on = invoice.due_date + timedelta(days=30)
+    run = reminder_run_prepare(actor=seller, organisation=organisation, on=on)
+    reminder = _only(run)
+    # 1 000,00 open × 12,15 % × 30 / 365 = 9,9863… → 9,99; the €40 indemnity
+    assert (reminder.level, reminder.amount_due, reminder.interest, reminder.fixed_fee) == (
+        2, Decimal("1000.00"), Decimal("9.99"), Decimal("40.00"))
+    reminder_run_send(actor=seller, run=run)
+    assert mail.outbox[-1].to == ["compta@martin-industries.fr"]
+
+    claim = claim_open(actor=seller, organisation=organisation, party=customer, document=invoice,
+                       kind=Claim.Kind.DEFECT, subject="Une chaise abîmée", opened_on=on)
+    # credit one chair of the ten
+    note = claim_credit_note(actor=seller, claim=claim, quantities={invoice.lines.get().pk: Decimal("1")})
+    assert (note.kind, note.credited_invoice_id, note.state) == ("credit_note", invoice.pk, "draft")
+    note = credit_note_validate(actor=seller, credit_note=note)
+    assert note.net_to_pay == Decimal("120.00")
+    claim = claim_resolve(actor=seller, claim=claim, outcome=Claim.Outcome.CREDIT_NOTE, outcome_document=note)
+    assert claim.status == Claim.Status.RESOLVED
+
+    later = reminder_run_prepare(actor=seller, organisation=organisation, on=invoice.due_date + timedelta(days=45))
+    reminder = _only(later)
+    # 880,00 open × 12,15 % × 45 / 365 = 13,1819… → 13,18; indemnity already claimed
+    assert (reminder.level, reminder.amount_due, reminder.interest, reminder.fixed_fee) == (
+        3, Decimal("880.00"), Decimal("13.18"), Decimal("0.00"))
+    reminder_run_delete(actor=seller, run=later)
+    receipt_record(actor=seller, organisation=organisation, party=customer, date=on, method="transfer",
+                   amount="880.00", allocations=[(invoice, Decimal("880.00"))])
+    with pytest.raises(BusinessError):
+        reminder_run_prepare(actor=seller, organisation=organisation, on=invoice.due_date + timedelta(days=45))

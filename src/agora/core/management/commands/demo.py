@@ -1,10 +1,17 @@
 """`agora demo`: the two demo organisations, a user per role in each, and their data.
 
 Core creates the organisations and the people; every installed app that has a `demo` module with a
-`demo_populate(*, organisation, users, today)` function then seeds its own data through its services
-(the ledger today, sales or payroll later). Discovery keeps core free of imports from upper layers.
+`demo_populate(*, organisation, users, today)` function then seeds its own data through its services.
+Discovery keeps core free of imports from upper layers. Order: the ledger first (it creates the books), then
+sales, then membership, then the other apps in INSTALLED_APPS order.
+
+An app whose demo writes entries day by day through the year exposes `demo_steps(*, organisation, users, today)`
+too: a generator yielding each day before doing that day's work (or None when the organisation is not its
+kind). A `demo_populate` that accepts `steps` (the ledger's) plays them interleaved with its own entries, so the
+journals stay in date order; such apps' `demo_populate` is then not called.
 """
 
+import inspect
 import time
 from datetime import date
 from decimal import Decimal
@@ -57,15 +64,39 @@ def login_of(slug: str, role: str) -> str:
     return f"{slug}.{LOGIN_SUFFIX[role]}"
 
 
-def demo_hooks() -> list:
-    """`demo_populate` of every installed app that has a `demo` module, in INSTALLED_APPS order."""
-    hooks = []
+FIRST_APPS = ["agora.ledger", "agora.sales", "agora.membership"]
+
+
+def demo_modules() -> list:
+    """The `demo` modules of installed apps that have a `demo_populate`: ledger, sales, membership, then the
+    others in INSTALLED_APPS order."""
+    found = {}
     for config in apps.get_app_configs():
         if config.name.startswith("agora.") and module_has_submodule(config.module, "demo"):
-            hook = getattr(import_module(f"{config.name}.demo"), "demo_populate", None)
-            if hook is not None:
-                hooks.append(hook)
-    return hooks
+            module = import_module(f"{config.name}.demo")
+            if getattr(module, "demo_populate", None) is not None:
+                found[config.name] = module
+    rank = {name: n for n, name in enumerate(FIRST_APPS)}
+    return [found[name] for name in sorted(found, key=lambda name: rank.get(name, len(rank)))]
+
+
+def demo_hooks() -> list:
+    """`demo_populate` of every app with a demo module, in the order they run."""
+    return [module.demo_populate for module in demo_modules()]
+
+
+def demo_run(*, organisation, users: dict, today: date) -> None:
+    """Seed one organisation: each app's demo, the day-by-day ones played inside the one that takes steps."""
+    modules = demo_modules()
+    player = next((m for m in modules if "steps" in inspect.signature(m.demo_populate).parameters), None)
+    stepped = [m for m in modules if m is not player and hasattr(m, "demo_steps")] if player else []
+    for module in modules:
+        if module is player:
+            steps = [s for m in stepped
+                     if (s := m.demo_steps(organisation=organisation, users=users, today=today)) is not None]
+            module.demo_populate(organisation=organisation, users=users, today=today, steps=steps)
+        elif module not in stepped:
+            module.demo_populate(organisation=organisation, users=users, today=today)
 
 
 class Command(BaseCommand):
@@ -92,13 +123,11 @@ class Command(BaseCommand):
             self._print_logins()
             return
         password = make_password(PASSWORD)  # one hash for all (argon2 is slow by design)
-        hooks = demo_hooks()
         for spec in missing:
             started = time.monotonic()
             with transaction.atomic():
                 organisation, users = self._create(spec, password)
-                for hook in hooks:
-                    hook(organisation=organisation, users=users, today=day)
+                demo_run(organisation=organisation, users=users, today=day)
             self.stdout.write(f"{organisation.legal_name} créée ({time.monotonic() - started:.1f} s).")
         self._print_logins()
 
