@@ -9,18 +9,29 @@ loudly instead of being skipped silently.
 import json
 import re
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from agora.config.api import api
-from agora.core.services import api_token_create
+from agora.core.services import api_token_create, organisation_update
 from agora.core.tests.builders import grant, make_user
 from agora.ledger.domain import EntryInput, LineInput
 from agora.ledger.models import Account, Entry, EntryLine, FiscalYear, Journal, Matching, Period
 from agora.ledger.services import entry_draft_save, matching_create
 from agora.ledger.tests.builders import make_books, make_party, post, sale
+from agora.membership.models import MembershipFee
+from agora.membership.services import donation_record, renewal_campaign_run
+from agora.membership.tests.builders import make_association, make_category, make_member
+from agora.sales.services.claims import claim_open
+from agora.sales.services.documents import invoice_validate
+from agora.sales.services.receipts import deposit_slip_create, receipt_record
+from agora.sales.services.reminders import reminder_run_prepare
+from agora.sales.services.setup import sales_setup
+from agora.sales.tests.builders import line as sales_line
+from agora.sales.tests.builders import make_customer, make_invoice, make_products, make_quote
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +56,7 @@ def world():
         journal="OD", date=date(2026, 4, 2), label="Brouillard de B",
         lines=[LineInput(account="627", debit="5.00"), LineInput(account="5121", credit="5.00")]))
     objects = {
+        **_sales_objects(org_b, accountant_b), **_membership_objects(),
         "entry": invoice.pk, "draft": draft.pk, "matching": matching.pk, "party": party_b.pk,
         "account": Account.objects.get(organisation=org_b, code="411").pk,
         "journal": Journal.objects.get(organisation=org_b, code="VT").pk,
@@ -53,6 +65,40 @@ def world():
         "line": lines.first().pk,
     }
     return {"a": org_a, "b": org_b, "alice": alice, "objects": objects}
+
+
+def _sales_objects(org_b, accountant_b) -> dict:
+    """B's sales chain: a quote, a validated invoice partly paid by cheque (on a deposit slip), a reminder run
+    and a claim, built through the real services."""
+    organisation_update(actor=None, organisation=org_b, data={
+        "vat_number": "FR44732829320", "rcs_city": "Lyon", "share_capital": Decimal("10000")})
+    sales_setup(actor=accountant_b, organisation=org_b)
+    goods, _food, _service = make_products(org_b)
+    customer = make_customer(org_b, "C100")
+    quote = make_quote(org_b, accountant_b, customer, [sales_line(goods, 2)])
+    invoice = invoice_validate(actor=accountant_b, invoice=make_invoice(org_b, accountant_b, customer,
+                                                                       [sales_line(goods, 3)]))
+    receipt = receipt_record(actor=accountant_b, organisation=org_b, party=customer, date=date(2026, 3, 15),
+                             method="cheque", amount=Decimal("100.00"), allocations=[(invoice, Decimal("100.00"))],
+                             reference="0001234")
+    slip = deposit_slip_create(actor=accountant_b, organisation=org_b, receipts=[receipt], date=date(2026, 3, 16))
+    run = reminder_run_prepare(actor=accountant_b, organisation=org_b, on=date(2026, 6, 30))
+    claim = claim_open(actor=accountant_b, organisation=org_b, party=customer, document=invoice, kind="defect",
+                       subject="Pied cassé", opened_on=date(2026, 4, 1))
+    return {"quote": quote.pk, "invoice": invoice.pk, "receipt": receipt.pk, "slip": slip.pk, "run": run.pk,
+            "reminder": run.reminders.first().pk, "claim": claim.pk, "product": goods.pk}
+
+
+def _membership_objects() -> dict:
+    """An association C (nobody of A belongs to it) with a member, a fee, a donation and a renewal campaign."""
+    org_c, accountant_c = make_association(slug="gamma")
+    category = make_category(org_c, accountant_c)
+    member = make_member(org_c, accountant_c, category)
+    donation = donation_record(actor=accountant_c, organisation=org_c, party=member.party, date=date(2026, 5, 2),
+                               amount=Decimal("50.00"), method="transfer")
+    campaign = renewal_campaign_run(actor=accountant_c, organisation=org_c, year=2027, send_emails=False)
+    return {"member": member.pk, "category": category.pk, "fee": MembershipFee.objects.filter(member=member).first().pk,
+            "donation": donation.pk, "campaign": campaign.pk}
 
 
 def _snapshot(org):
@@ -127,8 +173,14 @@ def _call(client, method, url, body):
     return getattr(client, method)(url, data=data, content_type="application/json")
 
 
+API_PARAMS = {"entry_id": "entry", "matching_id": "matching", "party_id": "party", "product_id": "product",
+              "doc_id": "invoice", "document_id": "invoice", "receipt_id": "receipt", "slip_id": "slip",
+              "run_id": "run", "reminder_id": "reminder", "claim_id": "claim", "member_id": "member",
+              "fee_id": "fee", "donation_id": "donation", "category_id": "category", "campaign_id": "campaign"}
+
+
 def _api_ids(objects):
-    return {"entry_id": objects["entry"], "matching_id": objects["matching"]}
+    return {param: objects[name] for param, name in API_PARAMS.items()}
 
 
 def test_every_api_path_of_another_organisation_is_404(world):
@@ -155,8 +207,7 @@ def test_objects_of_another_organisation_are_404_through_ones_own_slug(world):
     objects = world["objects"]
     calls = []
     for entry in ("entry", "draft"):
-        calls += _api_calls("alpha", {"entry_id": objects[entry], "matching_id": objects["matching"]},
-                            only_with_ids=True)
+        calls += _api_calls("alpha", {**_api_ids(objects), "entry_id": objects[entry]}, only_with_ids=True)
     assert len(calls) >= 12
     for method, url, body in calls:
         response = _call(token, method, url, body)
@@ -195,8 +246,20 @@ def _web_routes():
     return found
 
 
-def _model_of(kwarg: str, url_name: str) -> str | None:
-    """Which of B's objects an int kwarg names: from its own name, or for pk/id from the URL's name."""
+# Screens named by their path (most specific first): which foreign object a `pk` in that path names.
+ROUTE_OBJECTS = (("/ventes/reclamations/", "claim"), ("/ventes/documents/", "invoice"),
+                 ("/ventes/encaissements/", "receipt"), ("/ventes/remises-cheques/", "slip"),
+                 ("/ventes/relances/rappel/", "reminder"), ("/ventes/relances/", "run"), ("/tiers/", "party"),
+                 ("/catalogue/", "product"), ("/adherents/registre/", "member"),
+                 ("/adherents/categories/", "category"), ("/adherents/cotisations/", "fee"),
+                 ("/adherents/renouvellement/", "campaign"), ("/adherents/dons/", "donation"))
+
+
+def _model_of(kwarg: str, url_name: str, route: str = "") -> str | None:
+    """Which of B's objects an int kwarg names: from the screen's path, its own name, or the URL's name."""
+    for fragment, model in ROUTE_OBJECTS:
+        if fragment in "/" + route and kwarg in ("pk", "id"):
+            return model
     key = kwarg.lower()
     if key in ("pk", "id"):
         key = url_name.lower()
@@ -219,7 +282,7 @@ def _web_url(route: str, url_name: str, slug: str, objects: dict) -> tuple[str, 
             return slug
         if converter == "int":
             has_ids = True
-            model = _model_of(name, url_name)
+            model = _model_of(name, url_name, route)
             if model is None:
                 exact = False
                 return str(objects["entry"])

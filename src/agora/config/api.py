@@ -6,9 +6,9 @@ checked for writes). Errors are JSON {"code", "message", "field"} with a French 
 
 from ninja import NinjaAPI
 
+from agora.catalog.api import router as catalog_router
 from agora.core.api import api_auth, install_error_handlers
 from agora.core.api import router as core_router
-from agora.catalog.api import router as catalog_router
 from agora.ledger.api import router as ledger_router
 from agora.membership.api import router as membership_router
 from agora.parties.api import router as parties_router

@@ -54,7 +54,7 @@ class CategoryPatch(Schema):
     active: bool | None = None
 
 
-class PartyIn(Schema):
+class MemberPartyIn(Schema):
     name: str
     kind: Party.Kind = Party.Kind.INDIVIDUAL
     code: str = ""
@@ -138,7 +138,7 @@ class MemberIn(Schema):
     category_id: int
     joined_on: Day
     party_id: int | None = None
-    party: PartyIn | None = None
+    party: MemberPartyIn | None = None
     notes: str = ""
 
 
@@ -212,7 +212,7 @@ class DonationPageOut(Schema):
 
 class DonationIn(Schema):
     party_id: int | None = None
-    party: PartyIn | None = None
+    party: MemberPartyIn | None = None
     date: Day
     amount: AmountIn
     method: PaymentMethod

@@ -364,7 +364,7 @@ class _SalesDemo:
             days = _weekdays(year, month, start, today)
             if month > 1:
                 self.agenda.at(date(year, month, 1), lambda d: self._expire(d))
-            for _ in range(rng.randint(5, 7) if days else 0):
+            for _ in range(rng.randint(4, 6) if days else 0):
                 day, code = rng.choice(days), rng.choices(codes, w)[0]
                 self.agenda.at(day, lambda d, code=code: self.quote(d, code))
         self.agenda.at(today, lambda d: self._expire(d))

@@ -37,7 +37,7 @@ class ReductionIn(Schema):
     pct: AmountIn
 
 
-class LineIn(Schema):
+class SalesLineIn(Schema):
     product: int | None = None
     description: str = ""
     kind: str | None = None
@@ -64,10 +64,10 @@ class DocumentIn(Schema):
     operation_category: str = ""
     vat_on_debits: bool | None = None
     notes: str = ""
-    lines: list[LineIn]
+    lines: list[SalesLineIn]
 
 
-class LineOut(Schema):
+class SalesLineOut(Schema):
     id: int
     line_no: int
     product: int | None
@@ -130,7 +130,7 @@ class DocumentOut(SummaryOut):
     commercial_net: Money
     financial_net: Money
     entry: int | None
-    lines: list[LineOut]
+    lines: list[SalesLineOut]
     tax_rows: list[TaxOut]
     chain: list[int]
     missing_mentions: list[str]
@@ -258,13 +258,13 @@ def _register(kind: str, plural: str) -> None:
                                        party=payload.party, data=data, lines=lines)
         return Status(201, _out(organisation, doc))
 
-    @router.get(path + "/{doc_id}", response={200: DocumentOut, **ERRORS}, summary=f"Détail : {label}",
+    @router.get(path + "/{int:doc_id}", response={200: DocumentOut, **ERRORS}, summary=f"Détail : {label}",
                 operation_id=f"{op}_get")
     def get(request, org: str, doc_id: int):
         organisation = organisation_for(request, org, "sales.view")
         return _out(organisation, _get(organisation, doc_id, kind))
 
-    @router.put(path + "/{doc_id}", response={200: DocumentOut, **BODY_ERRORS},
+    @router.put(path + "/{int:doc_id}", response={200: DocumentOut, **BODY_ERRORS},
                 summary=f"Modifier un brouillon : {label}", operation_id=f"{op}_update")
     def update(request, org: str, doc_id: int, payload: DocumentIn):
         organisation = organisation_for(request, org, "sales.write")
@@ -274,7 +274,7 @@ def _register(kind: str, plural: str) -> None:
                                        lines=lines)
         return _out(organisation, doc)
 
-    @router.delete(path + "/{doc_id}", response={204: None, **ERRORS}, summary=f"Supprimer un brouillon : {label}",
+    @router.delete(path + "/{int:doc_id}", response={204: None, **ERRORS}, summary=f"Supprimer un brouillon : {label}",
                    operation_id=f"{op}_delete")
     def delete(request, org: str, doc_id: int):
         organisation = organisation_for(request, org, "sales.write")

@@ -69,7 +69,7 @@ class ReminderFilters(Schema):
     offset: int = 0
 
 
-class DeletedOut(Schema):
+class RunDeletedOut(Schema):
     deleted: bool
 
 
@@ -150,7 +150,7 @@ def run_send(request, org: str, run_id: int):
     return _run_out(run)
 
 
-@router.delete(PREFIX + "/reminder-runs/{run_id}", response={200: DeletedOut, **ERRORS},
+@router.delete(PREFIX + "/reminder-runs/{run_id}", response={200: RunDeletedOut, **ERRORS},
                summary="Supprimer une campagne en revue")
 def run_delete(request, org: str, run_id: int):
     organisation = organisation_for(request, org, "sales.write")

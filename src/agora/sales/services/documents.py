@@ -10,7 +10,7 @@ them back when deleted. Invoices and credit notes get their gapless number only 
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import F, Max, Sum, prefetch_related_objects
 from django.utils import timezone
 
@@ -757,7 +757,10 @@ def _update_rows(documents: list[SalesDocument], fields: list[str]) -> None:
     quote = connection.ops.quote_name
     sql = "UPDATE {} SET {} WHERE {} = %s".format(
         quote(meta.db_table), ", ".join(f"{quote(f.column)} = %s" for f in columns), quote(meta.pk.column))
-    rows = [[f.get_db_prep_save(getattr(d, f.attname), connection) for f in columns] + [d.pk] for d in documents]
+    # Only timestamps need the field's preparation; the drivers take the other values as they are (core.bulk).
+    prepared = [isinstance(f, models.DateTimeField) for f in columns]
+    rows = [[f.get_db_prep_save(getattr(d, f.attname), connection) if prep else getattr(d, f.attname)
+             for f, prep in zip(columns, prepared, strict=True)] + [d.pk] for d in documents]
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
 

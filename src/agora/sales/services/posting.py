@@ -46,6 +46,9 @@ def revenue_by_account(lines, reductions) -> dict[str, Decimal]:
         by_account = defaultdict(list)
         for line in group:
             by_account[line.revenue_account].append(line)
+        if len(by_account) == 1:  # one account: it takes the rate's net whole (no second computation)
+            out[next(iter(by_account))] += rate_net
+            continue
         parts = {account: _commercial_net(items, reductions) for account, items in by_account.items()}
         largest = max(parts, key=lambda a: (parts[a], a))
         parts[largest] += rate_net - sum(parts.values(), ZERO)

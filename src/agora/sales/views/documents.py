@@ -1,15 +1,19 @@
 """Sales document screens: the five lists, the document form (inline lines, live totals by htmx), the detail
 page with its chain, state, actions, mentions check and history. Thin: services and selectors do the work."""
 
+import shutil
+import tempfile
 from functools import wraps
+from pathlib import Path
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
 from django.core.paginator import Paginator
 from django.db.models import Sum
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -27,6 +31,7 @@ from ..selectors import documents as selectors
 from ..services import documents as services
 
 PAGE_SIZE = 50
+ZIP_POOL_FROM = 8  # below this many PDFs, starting worker processes costs more than it saves
 LINE_FIELDS = ("product", "description", "quantity", "unit", "unit_price", "discount_pct", "vat_rate", "source_line")
 LISTS = {
     DocumentKind.QUOTE: ("quotes", "Devis"),
@@ -87,17 +92,23 @@ def _list(request, kind: str):
                 for d in queryset.iterator(chunk_size=2000))
         make = exports.csv_response if export == "csv" else exports.xlsx_response
         return make(f"{name}-{request.organisation.slug}.{export}", EXPORT_HEADER, rows)
-    totals = queryset.order_by().aggregate(untaxed=Sum("untaxed_total"), tax=Sum("tax_total"), total=Sum("total"))
+    if request.GET.get("part") == "totals":
+        # Loaded by htmx after the page (as the entry list does): summing 200,000 invoices must not delay the list.
+        totals = queryset.order_by().aggregate(untaxed=Sum("untaxed_total"), tax=Sum("tax_total"),
+                                               total=Sum("total"))
+        return render(request, "sales/documents/_list_totals.html",
+                      {"totals": {k: v or ZERO for k, v in totals.items()}})
     params = request.GET.copy()
     params.pop("page", None)
-    csv_params, xlsx_params = params.copy(), params.copy()
-    csv_params["export"], xlsx_params["export"] = "csv", "xlsx"
+    csv_params, xlsx_params, totals_params = params.copy(), params.copy(), params.copy()
+    csv_params["export"], xlsx_params["export"], totals_params["part"] = "csv", "xlsx", "totals"
     return render(request, "sales/documents/list.html", {
         "kind": kind, "title": title, "form": form,
         "page": Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page")),
-        "totals": {k: v or ZERO for k, v in totals.items()},
+        "totals_query": totals_params.urlencode(),
         "csv_query": csv_params.urlencode(), "xlsx_query": xlsx_params.urlencode(),
-        "can_write": _can(request, "sales.write"),
+        "can_write": _can(request, "sales.write"), "can_validate": _can(request, "sales.validate"),
+        "back_query": request.GET.urlencode(),
     })
 
 
@@ -339,7 +350,53 @@ def document_action(request, org, pk, action):
     return redirect("sales:document_detail", org=org, pk=(result or document).pk)
 
 
+@require_POST
+@sales_view()
+def invoices_selection(request, org):
+    """The invoice list's batch actions on the ticked invoices: validate them all (one transaction, all or
+    nothing) or download their PDFs in one ZIP (printed on every core)."""
+    from ..services import batch
+
+    ids = [int(x) for x in request.POST.getlist("ids") if x.isdigit()]
+    back = reverse("sales:invoices", kwargs={"org": org}) + (f"?{request.POST['back']}" if request.POST.get("back")
+                                                              else "")
+    if not ids:
+        messages.error(request, "Cochez au moins une facture.")
+        return redirect(back)
+    if request.POST.get("action") == "zip":
+        return _pdf_zip(request, batch, ids)
+    try:
+        require(request.user, request.organisation, "sales.validate")
+    except PermissionDenied as denied:
+        raise Forbidden(denied.message) from denied
+    try:
+        done = batch.invoices_validate(actor=request.user, organisation=request.organisation, invoices=ids)
+    except BusinessError as error:
+        messages.error(request, error.message)
+    else:
+        numbers = f"{done[0].number} à {done[-1].number}" if len(done) > 1 else done[0].number
+        messages.success(request, f"{len(done)} facture{'s' if len(done) > 1 else ''} validée"
+                         f"{'s' if len(done) > 1 else ''} : {numbers}.")
+    return redirect(back)
+
+
+def _pdf_zip(request, batch, ids):
+    directory = Path(tempfile.mkdtemp(prefix="agora-pdf-"))
+    try:
+        archive = batch.documents_pdf_zip(organisation=request.organisation, directory=directory, documents=ids,
+                                          processes=1 if len(ids) < ZIP_POOL_FROM else None)
+        content = archive.read_bytes()
+    except BusinessError as error:
+        raise Http404(error.message) from None
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+    response = HttpResponse(content, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="factures-{request.organisation.slug}.zip"'
+    return response
+
+
 urlpatterns = [
+    path("factures/selection/", invoices_selection, name="invoices_selection"),
     path("devis/", quotes, name="quotes"),
     path("commandes/", orders, name="orders"),
     path("livraisons/", deliveries, name="deliveries"),

@@ -1,0 +1,319 @@
+"""Benchmark: the sales targets of issue §10, on SQLite then PostgreSQL, printed with their targets.
+
+    .venv/bin/python bench/sales.py                    # both backends (PostgreSQL: database agora_bench_sales,
+                                                       # created and dropped on BENCH_POSTGRES)
+    .venv/bin/python bench/sales.py --backend sqlite   # one backend only
+    BENCH_SCALE=0.1 .venv/bin/python bench/sales.py    # a tenth of the sizes
+
+Measured:
+- validation and posting of 20,000 × scale draft invoices of 3 lines with `invoices_validate` in batches of 500
+  (target ≥ 500 invoices/s on SQLite, without PDF); `invoice_validate` one by one on a few for comparison;
+- `output.document_pdf` per invoice (target ≤ 150 ms) and `documents_pdf_batch` over the machine's cores;
+- the invoice list screen with 200,000 × scale invoices (target < 200 ms) and its query count against a list
+  of a few invoices (constant), with the totals loaded apart (htmx `part=totals`).
+Each backend runs in its own process (`bench/sales.py --task`), which prints one JSON line.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/"
+PG_DATABASE = "agora_bench_sales"
+VALIDATE, BATCH = 20_000, 500
+LIST_SIZE = 200_000
+PDF_BATCH = 48
+ONE_BY_ONE = 40
+TARGET_RATE, TARGET_PDF_MS, TARGET_LIST_MS = 500, 150, 200
+
+
+def scale() -> float:
+    return float(os.environ.get("BENCH_SCALE", "1.0"))
+
+
+# --- inside the measuring process ------------------------------------------------------------------------------
+
+def clone_drafts(template, count: int) -> list[int]:
+    """`count` drafts identical to `template` (made by the service), bulk-inserted as the concurrency test does."""
+    from agora.sales.models import SalesDocument, SalesLine, SalesTax
+
+    lines = list(template.lines.all())
+    taxes = list(template.tax_rows.all())
+    fields = {f.attname: getattr(template, f.attname) for f in SalesDocument._meta.concrete_fields
+              if f.attname not in ("id",)}
+    ids = []
+    for start in range(0, count, 2000):
+        copies = SalesDocument.objects.bulk_create([SalesDocument(**fields) for _ in range(min(2000, count - start))])
+        SalesLine.objects.bulk_create([
+            SalesLine(**{f.attname: getattr(line, f.attname) for f in SalesLine._meta.concrete_fields
+                         if f.attname not in ("id", "document_id")}, document_id=copy.pk)
+            for copy in copies for line in lines], batch_size=2000)
+        SalesTax.objects.bulk_create([SalesTax(rate=t.rate, base=t.base, tax=t.tax, mention=t.mention,
+                                               document_id=copy.pk) for copy in copies for t in taxes],
+                                     batch_size=2000)
+        ids += [copy.pk for copy in copies]
+    return ids
+
+
+def bulk_invoices(organisation, party_ids: list[int], count: int) -> None:
+    """`count` validated invoices as plain rows (the list screen's data; the services are measured above)."""
+    from django.utils import timezone
+
+    from agora.core.bulk import insert_rows
+    from agora.sales.models import SalesDocument
+
+    now = timezone.now()
+    start = date(2026, 1, 1)
+    rows = []
+    for i in range(count):
+        day = start + timedelta(days=i * 365 // count)
+        net = Decimal(10_000 + (i * 7919) % 900_000) / 100
+        tax = (net * Decimal("0.2")).quantize(Decimal("0.01"))
+        rows.append((organisation.pk, "invoice", "validated" if i % 50 else "draft",
+                     f"FA-2026-{i + 1:06d}" if i % 50 else "", i + 1, "2026", day, day + timedelta(days=30),
+                     party_ids[i % len(party_ids)], f"Client {i % len(party_ids):04d}", net, net, net, net, tax,
+                     net + tax, net + tax, now))
+    insert_rows(SalesDocument, ["organisation", "kind", "state", "number", "sequence", "fiscal_year_code", "date",
+                                "due_date", "party", "customer_name", "lines_total", "commercial_net",
+                                "financial_net", "untaxed_total", "tax_total", "total", "net_to_pay", "created_at"],
+                rows, batch_size=5000)
+
+
+def timed_get(client, url: str, runs: int = 5) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # warm-up: templates, session, menu caches
+    timings = []
+    for _ in range(runs):
+        tick = time.perf_counter()
+        response = client.get(url)
+        timings.append(time.perf_counter() - tick)
+        assert response.status_code == 200, (url, response.status_code)
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    return {"median_ms": statistics.median(timings) * 1000, "max_ms": max(timings) * 1000,
+            "queries": len(captured.captured_queries)}
+
+
+def task() -> dict:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django.test import Client
+    from django.urls import reverse
+
+    from agora.parties.models import Party
+    from agora.sales.models import SalesDocument
+    from agora.sales.services.batch import documents_pdf_batch, invoices_validate, pdf_workers
+    from agora.sales.services.documents import invoice_validate
+    from agora.sales.services.output import document_pdf
+    from agora.sales.tests.builders import line, make_customer, make_invoice, make_products, make_sales_books
+
+    call_command("migrate", verbosity=0)
+    result = {"backend": connection.vendor, "cpus": pdf_workers()}
+
+    # 1. validation and posting --------------------------------------------------------------------------------
+    organisation, seller = make_sales_books(slug="bench-ventes")
+    customer = make_customer(organisation)
+    goods, food, service = make_products(organisation)
+    template = make_invoice(organisation, seller, customer, [line(goods, 2), line(food, 3), line(service, 1)])
+    count = max(BATCH, round(VALIDATE * scale()))
+    with transaction.atomic():
+        ids = [template.pk] + clone_drafts(template, count + ONE_BY_ONE - 1)
+    batch_ids, single_ids = ids[:count], ids[count:]
+    wall, cpu = time.perf_counter(), time.process_time()
+    for start in range(0, count, BATCH):
+        invoices_validate(actor=seller, organisation=organisation, invoices=batch_ids[start:start + BATCH])
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    result["validate"] = {"count": count, "seconds": wall, "rate": count / wall, "cpu_rate": count / cpu}
+    wall = time.perf_counter()
+    for pk in single_ids:
+        invoice_validate(actor=seller, invoice=SalesDocument.objects.get(pk=pk))
+    result["validate_one_by_one_ms"] = (time.perf_counter() - wall) / len(single_ids) * 1000
+    numbers = list(SalesDocument.objects.filter(organisation=organisation, kind="invoice").order_by("sequence")
+                   .values_list("sequence", flat=True))
+    result["validate"]["gapless"] = numbers == list(range(1, len(ids) + 1))
+
+    # 2. PDF ----------------------------------------------------------------------------------------------------
+    invoice = SalesDocument.objects.get(pk=batch_ids[0])
+    document_pdf(invoice)  # fonts and stylesheet load once per process
+    cpu_ms, wall_ms = [], []
+    for _ in range(7):
+        tick, tock = time.perf_counter(), time.process_time()
+        document_pdf(invoice)
+        wall_ms.append((time.perf_counter() - tick) * 1000)
+        cpu_ms.append((time.process_time() - tock) * 1000)
+    result["pdf"] = {"wall_ms": statistics.median(wall_ms), "cpu_ms": statistics.median(cpu_ms)}
+    pdf_ids = batch_ids[:max(8, round(PDF_BATCH * scale()))]
+    with tempfile.TemporaryDirectory(prefix="agora-pdf-") as directory:
+        tick = time.perf_counter()
+        documents_pdf_batch(organisation=organisation, documents=pdf_ids, directory=Path(directory) / "one",
+                            processes=1)
+        sequential = time.perf_counter() - tick
+        tick = time.perf_counter()
+        paths = documents_pdf_batch(organisation=organisation, documents=pdf_ids, directory=Path(directory) / "all")
+        parallel = time.perf_counter() - tick
+        assert len(paths) == len(pdf_ids) and all(Path(p).read_bytes().startswith(b"%PDF-") for p in paths)
+    result["pdf_batch"] = {"count": len(pdf_ids), "sequential_rate": len(pdf_ids) / sequential,
+                           "parallel_rate": len(pdf_ids) / parallel, "processes": min(pdf_workers(), len(pdf_ids))}
+
+    # 3. the invoice list ---------------------------------------------------------------------------------------
+    big, _ = make_sales_books(slug="bench-liste")
+    parties = Party.objects.bulk_create([Party(organisation=big, code=f"C{i:04d}", name=f"Client {i:04d}",
+                                               is_customer=True, kind="organisation") for i in range(500)])
+    size = round(LIST_SIZE * scale())
+    tick = time.perf_counter()
+    with transaction.atomic():
+        bulk_invoices(big, [p.pk for p in parties], size)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    result["list_build_s"] = time.perf_counter() - tick
+    client = Client()
+    client.force_login(seller)
+    from agora.core.tests.builders import grant
+
+    grant(seller, big, "sales")
+    small_url = reverse("sales:invoices", kwargs={"org": organisation.slug})
+    url = reverse("sales:invoices", kwargs={"org": big.slug})
+    result["list"] = {"size": size, "first_page": timed_get(client, url), "page_100": timed_get(client, url + "?page=100"),
+                      "search": timed_get(client, url + "?q=FA-2026-012345"),
+                      "state_filter": timed_get(client, url + "?state=draft"),
+                      "totals": timed_get(client, url + "?part=totals"),
+                      "small_queries": timed_get(client, small_url)["queries"]}
+    return result
+
+
+# --- the orchestrating process -----------------------------------------------------------------------------------
+
+def run(database_url: str) -> dict:
+    env = {**os.environ, "AGORA_DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "agora.config.settings.test",
+           "PYTHONPATH": str(ROOT / "src")}
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, __file__, "--task"], env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr[-6000:])
+        raise RuntimeError(f"bench/sales.py --task failed on {database_url}")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    print(f"  done in {time.perf_counter() - started:.0f} s", flush=True)
+    return result
+
+
+def _ok(passed: bool) -> str:
+    return "PASS" if passed else "FAIL"
+
+
+def rows_for(backend: str, r: dict) -> list[tuple]:
+    v, pdf, pool, page = r["validate"], r["pdf"], r["pdf_batch"], r["list"]
+    rate_target = TARGET_RATE if r["backend"] == "sqlite" else None
+    out = [
+        (backend, f"invoices_validate: {v['count']:,} invoices × 3 lines, batches of {BATCH}",
+         f"{v['rate']:,.0f} invoices/s ({v['seconds']:.1f} s)", f"≥ {TARGET_RATE} /s" if rate_target else "(figure)",
+         _ok(v["rate"] >= TARGET_RATE) if rate_target else ""),
+        (backend, "  same, on the process's CPU time (≈ a quiet machine)", f"{v['cpu_rate']:,.0f} invoices/s",
+         f"≥ {TARGET_RATE} /s" if rate_target else "(figure)", _ok(v["cpu_rate"] >= TARGET_RATE) if rate_target else ""),
+        (backend, "  numbers gapless 1…n (batches then one by one)", "yes" if v["gapless"] else "NO", "gapless",
+         _ok(v["gapless"])),
+        (backend, "invoice_validate one by one (for comparison)", f"{r['validate_one_by_one_ms']:.1f} ms/invoice",
+         "(figure)", ""),
+        (backend, "invoice PDF (document_pdf, median of 7)", f"{pdf['wall_ms']:.0f} ms wall, {pdf['cpu_ms']:.0f} ms CPU",
+         f"≤ {TARGET_PDF_MS} ms", _ok(pdf["wall_ms"] <= TARGET_PDF_MS)),
+        (backend, f"batch PDF, {pool['count']} invoices: 1 process vs pool of {pool['processes']}",
+         f"{pool['sequential_rate']:.1f} → {pool['parallel_rate']:.1f} PDF/s "
+         f"(× {pool['parallel_rate'] / pool['sequential_rate']:.2f})", "parallel on all cores",
+         _ok(pool["parallel_rate"] > pool["sequential_rate"] * 1.3)),
+    ]
+    for name, label in (("first_page", "page 1"), ("page_100", "page 100"), ("search", "search ?q="),
+                        ("state_filter", "filter ?state=draft")):
+        figures = page[name]
+        out.append((backend, f"invoice list {label}, {page['size']:,} invoices (median of 5)",
+                    f"{figures['median_ms']:.0f} ms (max {figures['max_ms']:.0f}), {figures['queries']} queries",
+                    f"< {TARGET_LIST_MS} ms", _ok(figures["median_ms"] < TARGET_LIST_MS)))
+    out.append((backend, "invoice list queries: 1 invoice vs all", f"{page['small_queries']} vs "
+                f"{page['first_page']['queries']}", "constant",
+                _ok(page["small_queries"] == page["first_page"]["queries"])))
+    out.append((backend, "  totals of the list (htmx part=totals, after the page)",
+                f"{page['totals']['median_ms']:.0f} ms", "(figure)", ""))
+    return out
+
+
+def print_table(rows: list[tuple]) -> None:
+    widths = [max(len(str(row[i])) for row in rows) for i in range(5)]
+    rule = "  ".join("-" * w for w in widths)
+    print()
+    print("  ".join(str(h).ljust(w) for h, w in zip(("backend", "benchmark", "measured", "target", ""), widths,
+                                                    strict=True)))
+    print(rule)
+    for row in rows:
+        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)))
+    print(rule)
+
+
+def postgres_admin(base: str):
+    import psycopg
+
+    try:
+        return psycopg.connect(base, connect_timeout=3, autocommit=True)
+    except Exception as exc:  # noqa: BLE001 - any failure means: no PostgreSQL here
+        print(f"!!! PostgreSQL does not answer at {base} ({exc.__class__.__name__}): PostgreSQL run SKIPPED !!!")
+        return None
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument("--task", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.task:
+        sys.path.insert(0, str(ROOT / "src"))
+        print(json.dumps(task(), default=str))
+        return 0
+    print(f"Sales benchmarks — BENCH_SCALE={scale()}; {os.cpu_count()} CPU; load average "
+          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    table: list[tuple] = []
+    results = {}
+    if args.backend in ("sqlite", "both"):
+        with tempfile.TemporaryDirectory(prefix="agora-bench-sales-") as directory:
+            url = f"sqlite:///{directory}/bench.sqlite3"
+            print(f"SQLite ({url})", flush=True)
+            results["sqlite"] = run(url)
+            table += rows_for("SQLite", results["sqlite"])
+    if args.backend in ("postgresql", "both"):
+        base = os.environ.get("BENCH_POSTGRES", PG_DEFAULT)
+        admin = postgres_admin(base)
+        if admin is None:
+            table.append(("PostgreSQL", "all sales benchmarks", "SKIPPED: PostgreSQL absent", "", ""))
+        else:
+            url = urlunsplit(urlsplit(base)._replace(path=f"/{PG_DATABASE}"))
+            print(f"PostgreSQL ({url}, created for the run and dropped)", flush=True)
+            admin.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
+            admin.execute(f"CREATE DATABASE {PG_DATABASE}")
+            try:
+                results["postgresql"] = run(url)
+                table += rows_for("PostgreSQL", results["postgresql"])
+            finally:
+                admin.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
+                admin.close()
+    print_table(table)
+    print(f"Load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())} (other processes skew wall "
+          "times on a busy machine; the CPU figures do not).")
+    if os.environ.get("BENCH_JSON"):
+        Path(os.environ["BENCH_JSON"]).write_text(json.dumps(results, indent=2, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
