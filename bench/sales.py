@@ -32,7 +32,7 @@ PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/"
 PG_DATABASE = "agora_bench_sales"
 VALIDATE, BATCH = 20_000, 500
 LIST_SIZE = 200_000
-PDF_BATCH = 48
+PDF_BATCH = 64
 ONE_BY_ONE = 40
 TARGET_RATE, TARGET_PDF_MS, TARGET_LIST_MS = 500, 150, 200
 
@@ -94,16 +94,17 @@ def timed_get(client, url: str, runs: int = 5) -> dict:
     from django.test.utils import CaptureQueriesContext
 
     client.get(url)  # warm-up: templates, session, menu caches
-    timings = []
+    timings, cpu = [], []
     for _ in range(runs):
-        tick = time.perf_counter()
+        tick, tock = time.perf_counter(), time.process_time()
         response = client.get(url)
         timings.append(time.perf_counter() - tick)
+        cpu.append(time.process_time() - tock)
         assert response.status_code == 200, (url, response.status_code)
     with CaptureQueriesContext(connection) as captured:
         client.get(url)
     return {"median_ms": statistics.median(timings) * 1000, "max_ms": max(timings) * 1000,
-            "queries": len(captured.captured_queries)}
+            "cpu_ms": statistics.median(cpu) * 1000, "queries": len(captured.captured_queries)}
 
 
 def task() -> dict:
@@ -157,7 +158,7 @@ def task() -> dict:
         wall_ms.append((time.perf_counter() - tick) * 1000)
         cpu_ms.append((time.process_time() - tock) * 1000)
     result["pdf"] = {"wall_ms": statistics.median(wall_ms), "cpu_ms": statistics.median(cpu_ms)}
-    pdf_ids = batch_ids[:max(8, round(PDF_BATCH * scale()))]
+    pdf_ids = batch_ids[:max(16, round(PDF_BATCH * scale()))]
     with tempfile.TemporaryDirectory(prefix="agora-pdf-") as directory:
         tick = time.perf_counter()
         documents_pdf_batch(organisation=organisation, documents=pdf_ids, directory=Path(directory) / "one",
@@ -189,8 +190,10 @@ def task() -> dict:
     grant(seller, big, "sales")
     small_url = reverse("sales:invoices", kwargs={"org": organisation.slug})
     url = reverse("sales:invoices", kwargs={"org": big.slug})
-    result["list"] = {"size": size, "first_page": timed_get(client, url), "page_100": timed_get(client, url + "?page=100"),
+    result["list"] = {"size": size, "first_page": timed_get(client, url),
+                      "page_100": timed_get(client, url + "?page=100"),
                       "search": timed_get(client, url + "?q=FA-2026-012345"),
+                      "search_text": timed_get(client, url + "?q=client 0042"),
                       "state_filter": timed_get(client, url + "?state=draft"),
                       "totals": timed_get(client, url + "?part=totals"),
                       "small_queries": timed_get(client, small_url)["queries"]}
@@ -224,23 +227,25 @@ def rows_for(backend: str, r: dict) -> list[tuple]:
          f"{v['rate']:,.0f} invoices/s ({v['seconds']:.1f} s)", f"≥ {TARGET_RATE} /s" if rate_target else "(figure)",
          _ok(v["rate"] >= TARGET_RATE) if rate_target else ""),
         (backend, "  same, on the process's CPU time (≈ a quiet machine)", f"{v['cpu_rate']:,.0f} invoices/s",
-         f"≥ {TARGET_RATE} /s" if rate_target else "(figure)", _ok(v["cpu_rate"] >= TARGET_RATE) if rate_target else ""),
+         f"≥ {TARGET_RATE} /s" if rate_target else "(figure)",
+         _ok(v["cpu_rate"] >= TARGET_RATE) if rate_target else ""),
         (backend, "  numbers gapless 1…n (batches then one by one)", "yes" if v["gapless"] else "NO", "gapless",
          _ok(v["gapless"])),
         (backend, "invoice_validate one by one (for comparison)", f"{r['validate_one_by_one_ms']:.1f} ms/invoice",
          "(figure)", ""),
-        (backend, "invoice PDF (document_pdf, median of 7)", f"{pdf['wall_ms']:.0f} ms wall, {pdf['cpu_ms']:.0f} ms CPU",
-         f"≤ {TARGET_PDF_MS} ms", _ok(pdf["wall_ms"] <= TARGET_PDF_MS)),
+        (backend, "invoice PDF (document_pdf, median of 7)",
+         f"{pdf['wall_ms']:.0f} ms wall, {pdf['cpu_ms']:.0f} ms CPU", f"≤ {TARGET_PDF_MS} ms",
+         _ok(pdf["wall_ms"] <= TARGET_PDF_MS)),
         (backend, f"batch PDF, {pool['count']} invoices: 1 process vs pool of {pool['processes']}",
          f"{pool['sequential_rate']:.1f} → {pool['parallel_rate']:.1f} PDF/s "
          f"(× {pool['parallel_rate'] / pool['sequential_rate']:.2f})", "parallel on all cores",
          _ok(pool["parallel_rate"] > pool["sequential_rate"] * 1.3)),
     ]
-    for name, label in (("first_page", "page 1"), ("page_100", "page 100"), ("search", "search ?q="),
-                        ("state_filter", "filter ?state=draft")):
+    for name, label in (("first_page", "page 1"), ("page_100", "page 100"), ("search", "search ?q=<number>"),
+                        ("search_text", "search ?q=<customer>"), ("state_filter", "filter ?state=draft")):
         figures = page[name]
         out.append((backend, f"invoice list {label}, {page['size']:,} invoices (median of 5)",
-                    f"{figures['median_ms']:.0f} ms (max {figures['max_ms']:.0f}), {figures['queries']} queries",
+                    f"{figures['median_ms']:.0f} ms (CPU {figures['cpu_ms']:.0f}), {figures['queries']} queries",
                     f"< {TARGET_LIST_MS} ms", _ok(figures["median_ms"] < TARGET_LIST_MS)))
     out.append((backend, "invoice list queries: 1 invoice vs all", f"{page['small_queries']} vs "
                 f"{page['first_page']['queries']}", "constant",

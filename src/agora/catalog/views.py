@@ -16,6 +16,7 @@ from agora.core.errors import BusinessError
 from agora.core.exports import csv_response, xlsx_response
 from agora.core.money import NARROW_NBSP
 from agora.core.permissions import has_perm
+from agora.core.views import query_with
 
 from . import selectors, services
 from .forms import ProductFilterForm, ProductForm
@@ -43,14 +44,6 @@ def catalog_view(*, manage: bool = False):
         return wrapper
 
     return decorator
-
-
-def _query_with(request, **changes) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    for key, value in changes.items():
-        params[key] = value
-    return params.urlencode()
 
 
 def format_price(value: Decimal) -> str:
@@ -86,7 +79,7 @@ def product_list(request, org):
     return render(request, "catalog/product_list.html", {
         "form": form, "page": page, "rows": [(p, format_price(p.sale_price)) for p in page],
         "can_manage": has_perm(request.user, request.organisation, WRITE),
-        "exports": {"csv": _query_with(request, format="csv"), "xlsx": _query_with(request, format="xlsx")},
+        "exports": {"csv": query_with(request, format="csv"), "xlsx": query_with(request, format="xlsx")},
     })
 
 

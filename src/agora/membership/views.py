@@ -22,6 +22,7 @@ from agora.core.audit import history_of
 from agora.core.errors import BusinessError, PermissionDenied
 from agora.core.mail import mails_of
 from agora.core.permissions import has_perm, require
+from agora.core.views import query_with
 
 from . import selectors, services
 from .forms import (
@@ -78,14 +79,6 @@ def _page(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def _query_with(request, **changes) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    for key, value in changes.items():
-        params[key] = value
-    return params.urlencode()
-
-
 def _get(getter, request, pk):
     try:
         return getter(organisation=request.organisation, pk=pk)
@@ -122,7 +115,7 @@ def members(request, org):
         return _export(request, "adherents", selectors.MEMBER_EXPORT_HEADER, selectors.member_export_rows(queryset))
     return render(request, "membership/members.html", {
         "form": form, "page": _page(request, queryset), "can_write": _can_write(request),
-        "csv_query": _query_with(request, export="csv"), "xlsx_query": _query_with(request, export="xlsx"),
+        "csv_query": query_with(request, export="csv"), "xlsx_query": query_with(request, export="xlsx"),
         "nonprofit_error": _nonprofit_error(request),
     })
 
@@ -258,7 +251,7 @@ def fees(request, org):
         "form": form, "year": year, "page": _page(request, queryset), "totals": selectors.fee_totals(queryset),
         "years": selectors.fee_years(organisation=request.organisation), "can_write": _can_write(request),
         "generate_form": FeesGenerateForm(initial={"year": year}),
-        "csv_query": _query_with(request, export="csv"), "xlsx_query": _query_with(request, export="xlsx"),
+        "csv_query": query_with(request, export="csv"), "xlsx_query": query_with(request, export="xlsx"),
     })
 
 
@@ -373,7 +366,7 @@ def donations(request, org):
         "form": form, "year": year, "page": _page(request, queryset), "totals": selectors.donation_totals(queryset),
         "per_year": selectors.donations_per_year(organisation=request.organisation),
         "can_write": _can_write(request), "nonprofit_error": _nonprofit_error(request),
-        "csv_query": _query_with(request, export="csv"), "xlsx_query": _query_with(request, export="xlsx"),
+        "csv_query": query_with(request, export="csv"), "xlsx_query": query_with(request, export="xlsx"),
     })
 
 

@@ -13,6 +13,7 @@ from agora.core.audit import history_of
 from agora.core.errors import BusinessError, PermissionDenied
 from agora.core.exports import csv_response, xlsx_response
 from agora.core.permissions import has_perm, require
+from agora.core.views import query_with
 
 from . import selectors, services
 from .forms import PartyFilterForm, PartyForm
@@ -52,14 +53,6 @@ def _add_error(form, error: BusinessError) -> None:
     form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
-def _query_with(request, **changes) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    for key, value in changes.items():
-        params[key] = value
-    return params.urlencode()
-
-
 @party_view()
 def party_list(request, org):
     form = PartyFilterForm(request.GET)
@@ -73,7 +66,7 @@ def party_list(request, org):
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "parties/party_list.html", {
         "form": form, "page": page, "can_manage": has_perm(request.user, request.organisation, "parties.manage"),
-        "exports": {"csv": _query_with(request, format="csv"), "xlsx": _query_with(request, format="xlsx")},
+        "exports": {"csv": query_with(request, format="csv"), "xlsx": query_with(request, format="xlsx")},
     })
 
 

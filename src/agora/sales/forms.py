@@ -1,6 +1,9 @@
 """Forms of the sales document screens (filters and the document header; lines are a grid read from POST)."""
 
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 
 from agora.parties.models import Party, PaymentTerm
 
@@ -9,10 +12,23 @@ from .models import DocumentState, OperationCategory
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class QuickSelect(forms.Select):
+    """A <select> built in Python: Django renders each option through a template, which made a filter of 500
+    customers cost more than the whole list of 200,000 invoices (issue §10: list < 200 ms)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final = {**self.build_attrs(self.attrs, attrs), "name": name}
+        chosen = {str(v) for v in self.format_value(value)}
+        options = "".join(
+            f'<option value="{escape(key)}"{" selected" if str(key) in chosen else ""}>{escape(label)}</option>'
+            for key, label in self.choices)
+        return format_html("<select{}>{}</select>", flatatt(final), mark_safe(options))  # noqa: S308 - escaped
+
+
 class DocumentFilterForm(forms.Form):
     state = forms.ChoiceField(label="État", required=False, choices=[("", "Tous")] + DocumentState.choices)
     party = forms.ModelChoiceField(label="Client", required=False, queryset=Party.objects.none(),
-                                   empty_label="Tous")
+                                   empty_label="Tous", widget=QuickSelect)
     date_from = forms.DateField(label="Du", required=False, widget=DATE)
     date_to = forms.DateField(label="Au", required=False, widget=DATE)
     q = forms.CharField(label="Recherche", required=False,

@@ -90,6 +90,24 @@ LINE_FIELDS = ["entry", "organisation", "journal", "fiscal_year", "date", "poste
                "label", "debit", "credit", "due_date", "tax_role", "vat_box"]
 
 
+ENTRY_ATTNAMES = [f.attname for f in Entry._meta.concrete_fields]
+
+
+def _new_entry(organisation, journal, period, data: EntryInput, creator) -> Entry:
+    """An unsaved draft Entry, built positionally: Model.__init__'s fast path (thousands per batch)."""
+    values = {"id": None, "organisation_id": organisation.pk, "journal_id": journal.pk,
+              "fiscal_year_id": period.fiscal_year_id, "period_id": period.pk, "date": data.date, "number": None,
+              "reference": (data.reference or "")[:40], "voucher_date": data.voucher_date or data.date,
+              "label": data.label.strip()[:200], "state": Entry.Status.DRAFT, "posted_at": None,
+              "posted_by_id": None, "origin_type": data.origin_type, "origin_id": str(data.origin_id or ""),
+              "reversal_of_id": data.reversal_of_id, "previous_hash": "", "hash": "", "created_at": None,
+              "created_by_id": creator.pk if creator else None}
+    entry = Entry(*[values[name] for name in ENTRY_ATTNAMES])
+    entry._state.fields_cache.update(organisation=organisation, journal=journal, fiscal_year=period.fiscal_year,
+                                     period=period)
+    return entry
+
+
 def _line_rows(entry: Entry, resolved: list, *, posted: bool) -> list[tuple]:
     """Line values in LINE_FIELDS order (foreign keys as ids), for core.bulk.insert_rows."""
     return [
@@ -133,6 +151,7 @@ def _seal(organisation, actor, items: list[tuple[Entry, list]]) -> None:
 def entries_post(*, actor, organisation, entries: list[EntryInput]) -> list[Entry]:
     """Validate and post new entries in one transaction: all of them or none."""
     books = _Books(organisation, entries)
+    creator = books_actor(actor)
     items = []
     for index, data in enumerate(entries):
         try:
@@ -142,12 +161,7 @@ def entries_post(*, actor, organisation, entries: list[EntryInput]) -> list[Entr
             if len(entries) > 1:
                 error.message = f"Écriture {index + 1} : {error.message}"
             raise
-        entry = Entry(organisation=organisation, journal=journal, fiscal_year=period.fiscal_year, period=period,
-                      date=data.date, reference=(data.reference or "")[:40],
-                      voucher_date=data.voucher_date or data.date,
-                      label=data.label.strip()[:200], state=Entry.Status.DRAFT, origin_type=data.origin_type,
-                      origin_id=str(data.origin_id or ""), reversal_of_id=data.reversal_of_id,
-                      created_by=books_actor(actor))
+        entry = _new_entry(organisation, journal, period, data, creator)
         items.append((entry, resolved))
     _seal(organisation, actor, items)
     # Inserted as drafts carrying their number and hash, lines added, then flipped to posted: the triggers

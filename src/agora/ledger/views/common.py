@@ -1,64 +1,10 @@
-"""Shared plumbing of the accounting screens: permission gate, error mapping, filters, exports."""
+"""Shared plumbing of the accounting screens (the generic parts live in core.views)."""
 
-from functools import wraps
+from agora.core.views import PAGE_SIZE, add_business_error, can, org_view, paginate, query_with, today
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as Forbidden
-from django.core.paginator import Paginator
-from django.utils import timezone
-
-from agora.core.errors import BusinessError, PermissionDenied
-from agora.core.permissions import has_perm, require
-
-PAGE_SIZE = 50
+__all__ = ["PAGE_SIZE", "add_business_error", "can", "ledger_view", "paginate", "query_with", "today"]
 
 
 def ledger_view(read: str = "ledger.view", write: str | None = None):
-    """Log-in, organisation and permission gate of a screen.
-
-    `read` is required for every request; `write` (if given) for POST. A refused permission answers 403
-    (the page exists for this organisation, the user just may not do that).
-    """
-
-    def decorator(view):
-        @login_required
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            try:
-                require(request.user, request.organisation, read)
-                if write and request.method == "POST":
-                    require(request.user, request.organisation, write)
-                return view(request, *args, **kwargs)
-            except PermissionDenied as denied:
-                raise Forbidden(denied.message) from denied
-
-        return wrapper
-
-    return decorator
-
-
-def can(request, permission: str) -> bool:
-    return has_perm(request.user, request.organisation, permission)
-
-
-def add_business_error(form, error: BusinessError) -> None:
-    """Show a service's refusal on the field it names, or on the whole form."""
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
-
-
-def paginate(request, queryset, per_page: int = PAGE_SIZE):
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
-
-
-def query_with(request, **changes) -> str:
-    """The current filters as a query string, without the page number, with `changes` applied (export links)."""
-    params = request.GET.copy()
-    params.pop("page", None)
-    for key, value in changes.items():
-        params[key] = value
-    return params.urlencode()
-
-
-def today():
-    return timezone.localdate()
+    """Accounting screens: ledger.view to read unless told otherwise."""
+    return org_view(read, write)

@@ -13,7 +13,7 @@ from agora.core import exports
 from agora.core.audit import history_of
 from agora.core.errors import BusinessError
 from agora.core.models import User
-from agora.ledger.views.common import add_business_error, can, ledger_view, paginate, today
+from agora.core.views import add_business_error, can, org_view, paginate, today
 from agora.parties.models import Party
 from agora.sales.models import Claim, ClaimExchange, SalesDocument
 from agora.sales.selectors import claims as selectors
@@ -114,7 +114,7 @@ def _claim(request, pk) -> Claim:
         raise Http404("Introuvable") from missing
 
 
-@ledger_view("sales.view")
+@org_view("sales.view")
 def claim_list(request, org):
     organisation = request.organisation
     form = ClaimFilterForm(request.GET or None, organisation=organisation)
@@ -155,7 +155,7 @@ def _initial_from_query(request) -> dict:
     return initial
 
 
-@ledger_view("sales.write", write="sales.write")
+@org_view("sales.write", write="sales.write")
 def claim_new(request, org):
     organisation = request.organisation
     form = ClaimForm(request.POST or None, organisation=organisation, initial=_initial_from_query(request))
@@ -195,13 +195,13 @@ def _detail(request, claim, *, exchange_form=None, assign_form=None, resolve_for
     }, status=status)
 
 
-@ledger_view("sales.view")
+@org_view("sales.view")
 def claim_detail(request, org, pk):
     return _detail(request, _claim(request, pk))
 
 
 @require_POST
-@ledger_view("sales.write", write="sales.write")
+@org_view("sales.write", write="sales.write")
 def claim_exchange(request, org, pk):
     claim = _claim(request, pk)
     form = ExchangeForm(request.POST)
@@ -216,7 +216,7 @@ def claim_exchange(request, org, pk):
 
 
 @require_POST
-@ledger_view("sales.write", write="sales.write")
+@org_view("sales.write", write="sales.write")
 def claim_assign(request, org, pk):
     claim = _claim(request, pk)
     form = AssignForm(request.POST, organisation=request.organisation)
@@ -232,7 +232,7 @@ def claim_assign(request, org, pk):
 
 
 @require_POST
-@ledger_view("sales.write", write="sales.write")
+@org_view("sales.write", write="sales.write")
 def claim_resolve(request, org, pk):
     claim = _claim(request, pk)
     form = ResolveForm(request.POST)
@@ -254,7 +254,7 @@ def claim_resolve(request, org, pk):
 
 
 @require_POST
-@ledger_view("sales.write", write="sales.write")
+@org_view("sales.write", write="sales.write")
 def claim_reopen(request, org, pk):
     claim = _claim(request, pk)
     form = ReopenForm(request.POST)
@@ -267,7 +267,7 @@ def claim_reopen(request, org, pk):
 
 
 @require_POST
-@ledger_view("sales.write", write="sales.write")
+@org_view("sales.write", write="sales.write")
 def claim_credit_note(request, org, pk):
     """Draft the credit note of the claimed invoice, to review and validate, then link it when resolving."""
     claim = _claim(request, pk)
@@ -281,7 +281,7 @@ def claim_credit_note(request, org, pk):
     return redirect("sales:claim_detail", org=org, pk=pk)
 
 
-@ledger_view("sales.view")
+@org_view("sales.view")
 def claim_reply_pdf(request, org, pk):
     claim = _claim(request, pk)
     try:

@@ -2,23 +2,18 @@
 the customer statement and the aged balance (on screen, CSV, XLSX, PDF)."""
 
 from datetime import date
-from functools import wraps
 
 from django import forms
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as Forbidden
-from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.utils import timezone
 
 from agora.core import exports
 from agora.core.audit import history_of
-from agora.core.errors import BusinessError, PermissionDenied
+from agora.core.errors import BusinessError
 from agora.core.money import ZERO, parse_amount
-from agora.core.permissions import has_perm, require
+from agora.core.views import add_business_error, can, org_view, paginate, query_with, today
 from agora.ledger.models import Journal
 from agora.parties.models import Party
 from agora.sales.models import DepositSlip, PaymentMethod, Receipt
@@ -31,55 +26,9 @@ RECEIPT_HEADER = ["Numéro", "Date", "Client (code)", "Client", "Mode", "Référ
                   "Non affecté", "Écriture", "Remise"]
 
 
-# --- plumbing (no app imports another app's views: this mirrors ledger.views.common) ------------------------
-
-def gate(read: str, write: str | None = None):
-    """Log-in and permission gate: `read` for every request, `write` (if given) for POST; refusal → 403."""
-
-    def decorator(view):
-        @login_required
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            try:
-                require(request.user, request.organisation, read)
-                if write and request.method == "POST":
-                    require(request.user, request.organisation, write)
-                return view(request, *args, **kwargs)
-            except PermissionDenied as denied:
-                raise Forbidden(denied.message) from denied
-
-        return wrapper
-
-    return decorator
-
-
 def sales_view(write: bool = False):
     """Screens of this module: sales.view to read, sales.write to post a form."""
-    return gate("sales.view", write="sales.write" if write else None)
-
-
-def can(request, permission: str) -> bool:
-    return has_perm(request.user, request.organisation, permission)
-
-
-def add_business_error(form, error: BusinessError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-
-
-def paginate(request, queryset, per_page: int = 50):
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
-
-
-def query_with(request, **changes) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    for key, value in changes.items():
-        params[key] = value
-    return params.urlencode()
-
-
-def today():
-    return timezone.localdate()
+    return org_view("sales.view", write="sales.write" if write else None)
 
 
 def _customers(organisation):
@@ -155,7 +104,7 @@ class ReceiptForm(forms.Form):
         self.fields["journal"].choices = _journals(organisation)
 
 
-@gate("sales.write")
+@org_view("sales.write")
 def receipt_new(request, org):
     """Choose the customer (GET ?party=), then the receipt and its allocation to the open invoices."""
     organisation = request.organisation

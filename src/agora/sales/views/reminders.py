@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from agora.core import exports
 from agora.core.audit import history_of
 from agora.core.errors import BusinessError
-from agora.ledger.views.common import add_business_error, can, ledger_view, paginate, today
+from agora.core.views import add_business_error, can, org_view, paginate, today
 from agora.sales.models import Reminder, ReminderLevel, ReminderRun
 from agora.sales.selectors import reminders as selectors
 from agora.sales.services import reminders as services
@@ -56,7 +56,7 @@ def _reminder(request, pk) -> Reminder:
         raise Http404("Introuvable") from missing
 
 
-@ledger_view("sales.view", write="sales.write")
+@org_view("sales.view", write="sales.write")
 def runs(request, org):
     """History of the runs, and the form preparing a new one."""
     form = PrepareForm(request.POST or None, initial={"on": today()})
@@ -74,7 +74,7 @@ def runs(request, org):
         "pending": pending, "can_write": can(request, "sales.write")}, status=422 if form.errors else 200)
 
 
-@ledger_view("sales.view")
+@org_view("sales.view")
 def run_detail(request, org, pk):
     run = _run(request, pk)
     form = ReviewFilterForm(request.GET or None)
@@ -114,19 +114,19 @@ def _toggle(request, org, pk, service):
 
 
 @require_POST
-@ledger_view("sales.view", write="sales.write")
+@org_view("sales.view", write="sales.write")
 def reminder_skip(request, org, pk):
     return _toggle(request, org, pk, services.reminder_skip)
 
 
 @require_POST
-@ledger_view("sales.view", write="sales.write")
+@org_view("sales.view", write="sales.write")
 def reminder_unskip(request, org, pk):
     return _toggle(request, org, pk, services.reminder_unskip)
 
 
 @require_POST
-@ledger_view("sales.validate", write="sales.validate")
+@org_view("sales.validate", write="sales.validate")
 def run_send(request, org, pk):
     run = _run(request, pk)
     try:
@@ -142,7 +142,7 @@ def run_send(request, org, pk):
 
 
 @require_POST
-@ledger_view("sales.write", write="sales.write")
+@org_view("sales.write", write="sales.write")
 def run_delete(request, org, pk):
     run = _run(request, pk)
     try:
@@ -154,7 +154,7 @@ def run_delete(request, org, pk):
     return redirect("sales:reminder_runs", org=org)
 
 
-@ledger_view("sales.view")
+@org_view("sales.view")
 def run_pdf(request, org, pk):
     """The letters of the run in one PDF (?postal=1: only those not sent by e-mail, for postal mailing)."""
     run = _run(request, pk)
