@@ -276,15 +276,16 @@ def test_sales_receipts_matching_and_reminders(demo):
             open_ += 1
             assert not (hasattr(line, "matching_part") and line.matching_part.matching.is_full), invoice.number
     assert paid >= 40 and open_ >= 3
-    # The customer's 411 balance of the year is what its open invoices still owe.
+    # The customer's 411 balance from the sales documents and receipts is what its open invoices still owe (the
+    # books' demo also carries last year's items, and settles some of them this year).
     from agora.sales.selectors.payments import open_invoices
 
     owed = {}
     for invoice in open_invoices(organisation=durand):
         owed[invoice.party.code] = owed.get(invoice.party.code, Decimal(0)) + invoice.open_amount
     for code, amount in owed.items():
-        lines = _lines(durand, fiscal_year__code="2026", party__code=code, account__code="411").exclude(
-            entry__journal__code="AN")
+        lines = _lines(durand, fiscal_year__code="2026", party__code=code, account__code="411",
+                       entry__origin_type__startswith="sales.")
         totals = lines.aggregate(d=Sum("debit"), c=Sum("credit"))
         assert totals["d"] - totals["c"] == amount, code
     # Two runs sent (July, October) and today's left for review, with letters by e-mail logged.

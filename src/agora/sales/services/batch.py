@@ -29,29 +29,27 @@ def invoices_validate(*, actor, organisation, invoices) -> list:
     is written. Returns the invoices in number order."""
     from agora.sales.models import DocumentKind, DocumentState, SalesDocument
 
-    from .documents import _expect, check_deposit, describe, issue_documents
+    from .documents import _expect, check_deposit, issue_documents, name_in
 
     ids = list(dict.fromkeys(int(getattr(x, "pk", x)) for x in invoices))
     if not ids:
         raise BusinessError("nothing_selected", "Aucune facture sélectionnée.", field="ids")
     if len(ids) > MAX_BATCH:
         raise BusinessError("too_many", f"Au plus {MAX_BATCH} factures à la fois.", field="ids")
-    found = {d.pk: d for d in SalesDocument.objects.select_for_update().filter(organisation=organisation, pk__in=ids)
+    locked = SalesDocument.objects.select_for_update(of=("self",))  # not the customers: PostgreSQL refuses a lock
+    found = {d.pk: d for d in locked.filter(organisation=organisation, pk__in=ids)  # on an outer join's side
              .select_related("party", "payment_term").order_by("pk")}
     missing = [pk for pk in ids if pk not in found]
     if missing:
         raise BusinessError("not_found", f"Facture introuvable : #{missing[0]}.", field="ids")
     documents = [found[pk] for pk in ids]
-    many = len(documents) > 1
     for document in documents:
         document.organisation = organisation
         try:
             _expect(document, DocumentKind.INVOICE, {DocumentState.DRAFT}, "Valider")
             check_deposit(document)
         except BusinessError as error:
-            if many:
-                error.message = f"{describe(document)} : {error.message}"
-            raise
+            raise name_in(error, document, len(documents) > 1) from None
     return issue_documents(actor=actor, organisation=organisation, documents=documents, action="invoice.validate")
 
 

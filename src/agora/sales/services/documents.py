@@ -739,9 +739,11 @@ def check_deposit(invoice: SalesDocument) -> None:
                             field="deposit_deducted")
 
 
-def _named(error: BusinessError, document: SalesDocument, many: bool) -> BusinessError:
-    if many:
-        error.message = f"{describe(document)} : {error.message}"
+def name_in(error: BusinessError, document: SalesDocument, many: bool) -> BusinessError:
+    """In a batch, the message of a refusal starts with the document it refuses (unless it names it already)."""
+    name = describe(document)
+    if many and not error.message.startswith(name):
+        error.message = f"{name} : {error.message}"
     return error
 
 
@@ -792,7 +794,7 @@ def issue_documents(*, actor, organisation, documents: list[SalesDocument], acti
             check_issuable(document, organisation)
             code = _year_code(years, document.date, required=True)
         except BusinessError as error:
-            raise _named(error, document, many) from None
+            raise name_in(error, document, many) from None
         groups.setdefault(code, []).append(document)
     series, prefix = SERIES[kind]
     last = dict(SalesDocument.objects.filter(organisation=organisation, kind=kind, fiscal_year_code__in=list(groups),
@@ -807,7 +809,7 @@ def issue_documents(*, actor, organisation, documents: list[SalesDocument], acti
             error = BusinessError("not_chronological", f"La date du {group[0].date:%d/%m/%Y} précède celle du "
                                   f"dernier document validé de la série ({last[code]:%d/%m/%Y}) : la numérotation "
                                   "doit rester chronologique.", field="date")
-            raise _named(error, group[0], many)
+            raise name_in(error, group[0], many)
         for offset, document in enumerate(group):
             document.sequence = first + offset
             document.number = f"{prefix}-{code}-{document.sequence:05d}"
@@ -822,7 +824,7 @@ def issue_documents(*, actor, organisation, documents: list[SalesDocument], acti
         try:
             inputs.append(sales_entry_input(document, books=books))
         except BusinessError as error:
-            raise _named(error, document, many) from None
+            raise name_in(error, document, many) from None
     for document, entry in zip(documents, entries_post(actor=actor, organisation=organisation, entries=inputs),
                                strict=True):
         document.entry = entry

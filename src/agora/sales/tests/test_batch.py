@@ -112,8 +112,7 @@ def test_one_bad_invoice_refuses_the_whole_batch_and_writes_nothing():
     with pytest.raises(BusinessError) as twice:
         invoices_validate(actor=seller, organisation=organisation, invoices=[invoices[3].pk, first.pk])
     assert (twice.value.code, twice.value.message) == (
-        "wrong_state", "Facture FA-2026-00001 : Facture FA-2026-00001 est à l'état « Validée » : action "
-        "« Valider » impossible.")
+        "wrong_state", "Facture FA-2026-00001 est à l'état « Validé » : action « Valider » impossible.")
     # one invoice alone keeps the one-by-one messages, unprefixed
     with pytest.raises(BusinessError) as alone:
         invoices_validate(actor=seller, organisation=organisation, invoices=[bad])
@@ -122,7 +121,8 @@ def test_one_bad_invoice_refuses_the_whole_batch_and_writes_nothing():
     other, other_seller, other_invoices = _drafts("autre")
     with pytest.raises(BusinessError) as foreign:
         invoices_validate(actor=seller, organisation=organisation, invoices=[other_invoices[0].pk])
-    assert (foreign.value.code, foreign.value.message) == ("not_found", f"Facture introuvable : #{other_invoices[0].pk}.")
+    assert (foreign.value.code, foreign.value.message) == ("not_found",
+                                                           f"Facture introuvable : #{other_invoices[0].pk}.")
 
 
 def test_numbers_stay_gapless_and_chronological_across_batches():
@@ -132,21 +132,25 @@ def test_numbers_stay_gapless_and_chronological_across_batches():
     invoices_validate(actor=seller, organisation=organisation, invoices=invoices[:2])        # 10/03, 12/03
     late = make_invoice(organisation, seller, customer, [line(goods, 1)], day=date(2026, 3, 11))
     with pytest.raises(BusinessError) as refused:
-        invoices_validate(actor=seller, organisation=organisation, invoices=[late, invoices[4]])
+        invoices_validate(actor=seller, organisation=organisation, invoices=[invoices[4], late])
     assert refused.value.code == "not_chronological"
-    assert refused.value.message.startswith(f"Facture brouillon #{late.pk} (Martin Industries SAS, 11/03/2026) : "
-                                            "La date du 11/03/2026 précède celle du dernier document validé")
+    assert refused.value.message == (
+        f"Facture brouillon #{late.pk} (Martin Industries SAS, 11/03/2026) : La date du 11/03/2026 précède celle "
+        "du dernier document validé de la série (12/03/2026) : la numérotation doit rester chronologique.")
     late.date = date(2026, 3, 20)
     late.save(update_fields=["date"])
-    invoices_validate(actor=seller, organisation=organisation, invoices=[invoices[4], late, invoices[2]])
-    invoices_validate(actor=seller, organisation=organisation, invoices=[invoices[3].pk])
+    invoices_validate(actor=seller, organisation=organisation, invoices=[invoices[4], late])  # 02/04, 20/03
+    with pytest.raises(BusinessError) as alone:
+        invoices_validate(actor=seller, organisation=organisation, invoices=[invoices[3].pk])
+    assert alone.value.message.startswith("La date du 10/03/2026 précède celle du dernier document validé de la "
+                                          "série (02/04/2026)")
     rows = list(SalesDocument.objects.filter(organisation=organisation, state="validated").order_by("sequence")
-                .values_list("sequence", "number", "date"))
-    assert [r[0] for r in rows] == [1, 2, 3, 4, 5, 6] is not None or True
-    assert [r[1] for r in rows] == [f"FA-2026-{n:05d}" for n in range(1, 7)]
-    days = [r[2] for r in rows]
-    assert days == sorted(days) == [date(2026, 3, 10), date(2026, 3, 12), date(2026, 3, 12), date(2026, 3, 12),
-                                    date(2026, 3, 20), date(2026, 4, 2)] or days == sorted(days)
+                .values_list("pk", "sequence", "number", "date"))
+    assert rows == [
+        (invoices[1].pk, 1, "FA-2026-00001", date(2026, 3, 10)), (invoices[0].pk, 2, "FA-2026-00002",
+                                                                  date(2026, 3, 12)),
+        (late.pk, 3, "FA-2026-00003", date(2026, 3, 20)), (invoices[4].pk, 4, "FA-2026-00004", date(2026, 4, 2))]
+    assert Counter.objects.get(organisation=organisation, series="sales:invoice", fiscal_year="2026").last_value == 4
     assert verify_books(organisation) == []
 
 
@@ -190,10 +194,9 @@ def test_list_downloads_the_selection_as_a_zip_and_loads_totals_after_the_page(c
     assert sorted(bundle.namelist()) == ["Facture-FA-2026-00001.pdf", "Facture-FA-2026-00002.pdf"]
     assert all(bundle.read(name).startswith(b"%PDF-") for name in bundle.namelist())
     totals = client.get(reverse("sales:invoices", kwargs={"org": organisation.slug}) + "?part=totals&state=validated")
-    # 52.49 + 216.00 TTC; 49.75 + 180.00 HT; 2.74 + 36.00 VAT
-    assert totals.content.decode().count("<td") == 3
-    assert "229,75" in totals.content.decode().replace("\u202f", "") or "229,75" in totals.content.decode()
-    assert "268,49" in totals.content.decode()
+    # 320.00 + 49.75 HT; 55.30 + 2.74 VAT; 375.30 + 52.49 TTC
+    assert totals.content.decode() == ('<td class="num">369,75</td><td class="num">58,04</td>'
+                                       '<td class="num">427,79</td>\n')
 
 
 def test_api_validates_a_batch():
@@ -207,13 +210,16 @@ def test_api_validates_a_batch():
     body = response.json()
     assert body["count"] == 2
     assert [(x["id"], x["number"], x["total"]) for x in body["invoices"]] == [
-        (invoices[1].pk, "FA-2026-00001", "52.49"), (invoices[0].pk, "FA-2026-00002", str(invoices[0].total))]
+        (invoices[1].pk, "FA-2026-00001", "52.49"), (invoices[0].pk, "FA-2026-00002", "375.30")]
     refused = api.post(url, data=json.dumps({"ids": [invoices[0].pk, invoices[2].pk]}),
                        content_type="application/json")
     assert refused.status_code == 422
     assert refused.json()["code"] == "wrong_state" and "FA-2026-00002" in refused.json()["message"]
     assert api.post(url, data=json.dumps({"ids": []}), content_type="application/json").json()["code"] == \
         "nothing_selected"
+    other, _, other_invoices = _drafts("autre")
+    assert api.post(url, data=json.dumps({"ids": [other_invoices[0].pk]}), content_type="application/json") \
+        .status_code == 404
     viewer = grant(make_user("direction-durand"), organisation, "management")
     _, raw = api_token_create(user=viewer, name="tests")
     assert Client(HTTP_AUTHORIZATION=f"Bearer {raw}").post(

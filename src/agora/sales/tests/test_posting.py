@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from agora.ledger.models import Entry
+from agora.ledger.models import Account, Entry
 from agora.sales.models import DocumentKind, DocumentState
 from agora.sales.services.documents import (
     credit_note_from_invoice,
@@ -196,6 +196,15 @@ def test_shipping_goes_to_7085_or_708(books):
     assert entry_lines(invoice) == [
         ("411", "138.00", "0.00", "C001", ""),
         ("707", "0.00", "100.00", "", ""),
-        ("708", "0.00", "15.00", "", ""),
+        ("7085", "0.00", "15.00", "", ""),
         ("44571", "0.00", "23.00", "", "08"),
     ]
+
+
+def test_shipping_falls_back_to_708_without_7085(books):
+    """A chart seeded before 7085 was added has only 708."""
+    organisation, seller, customer, goods, *_ = books
+    Account.objects.filter(organisation=organisation, code="7085").delete()
+    invoice = invoice_validate(actor=seller, invoice=make_invoice(
+        organisation, seller, customer, [line(goods, 1)], shipping="15"))
+    assert ("708", "0.00", "15.00", "", "") in entry_lines(invoice)
