@@ -69,6 +69,28 @@ def organisation_update(*, actor, organisation: Organisation, data: dict) -> Org
     return organisation
 
 
+LOGO_TYPES = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpg"}
+LOGO_MAX_BYTES = 1024 * 1024
+
+
+@transaction.atomic
+def organisation_logo_set(*, actor, organisation: Organisation, upload) -> Organisation:
+    """Store the logo printed on documents: a PNG or JPEG of at most 1 MB, checked by its content."""
+    content = upload.read(LOGO_MAX_BYTES + 1)
+    if len(content) > LOGO_MAX_BYTES:
+        raise BusinessError("logo_too_large", "Le logo dépasse 1 Mo.", field="logo")
+    extension = next((ext for magic, ext in LOGO_TYPES.items() if content.startswith(magic)), None)
+    if extension is None:
+        raise BusinessError("logo_format", "Le logo doit être une image PNG ou JPEG.", field="logo")
+    from django.core.files.base import ContentFile
+
+    before = organisation.logo.name or ""
+    organisation.logo.save(f"{organisation.slug}.{extension}", ContentFile(content), save=True)
+    audit_record(organisation=organisation, actor=actor, action="organisation.logo", obj=organisation,
+                 before={"logo": before}, after={"logo": organisation.logo.name})
+    return organisation
+
+
 @transaction.atomic
 def membership_grant(*, actor, organisation: Organisation, user, role: str) -> Membership:
     if role not in Role.values:

@@ -57,6 +57,10 @@ def add_business_error(form: forms.Form, error: BusinessError) -> None:
     form.add_error(field, ValidationError(error.message, code=error.code))
 
 
+class LogoForm(forms.Form):
+    logo = forms.FileField(label="Logo (PNG ou JPEG, 1 Mo au plus)")
+
+
 class OrganisationForm(forms.Form):
     """Organisation identity. A plain Form (not a ModelForm) so the instance is untouched until the service
     writes it: the audit's "before" must be the stored values."""

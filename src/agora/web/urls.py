@@ -13,5 +13,6 @@ urlpatterns = [
     path("profil/", views.profile, name="profile"),
     path("o/<slug:org>/", views.org_home, name="org_home"),
     path("o/<slug:org>/organisation/", views.org_settings, name="org_settings"),
+    path("o/<slug:org>/organisation/logo/", views.org_logo, name="org_logo"),
     path("o/<slug:org>/journal-des-modifications/", views.audit_log, name="audit_log"),
 ]

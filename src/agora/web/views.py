@@ -4,25 +4,23 @@ Views stay thin: they check the permission, hand the input to a core service and
 a form error. Organisation-scoped pages rely on core.middleware, which answers 404 for a foreign slug.
 """
 
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from agora.core import services
 from agora.core.audit import history_of
 from agora.core.errors import BusinessError
-from agora.core.errors import PermissionDenied as CorePermissionDenied
 from agora.core.models import AuditEvent, Membership, Role
-from agora.core.permissions import organisations_of, require, roles_of
+from agora.core.permissions import organisations_of, roles_of
+from agora.core.views import org_view
 
 from . import forms
 from .context import build_navigation, current_organisation
@@ -30,23 +28,6 @@ from .context import build_navigation, current_organisation
 AUDIT_PAGE_SIZE = 50
 THROTTLED_MESSAGE = ("Trop de tentatives de connexion infructueuses. Réessayez dans quelques minutes "
                      "ou demandez à un administrateur de vérifier votre compte.")
-
-
-def org_view(permission: str):
-    """Login required, then the permission in request.organisation; a refusal renders the French 403 page."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            try:
-                require(request.user, request.organisation, permission)
-            except CorePermissionDenied as exc:
-                raise DjangoPermissionDenied(exc.message) from exc
-            return view(request, *args, **kwargs)
-
-        return login_required(wrapper)
-
-    return decorator
 
 
 def client_address(request) -> str:
@@ -173,6 +154,15 @@ def _password_form(user, data=None) -> PasswordChangeForm:
     return form
 
 
+@org_view("organisation.view")
+def org_logo(request, org):
+    """The organisation's logo, for its own members only (no public media URL)."""
+    organisation = request.organisation
+    if not organisation.logo:
+        raise Http404("Pas de logo")
+    return FileResponse(organisation.logo.open("rb"))
+
+
 @org_view("organisation.manage")
 def org_settings(request, org):
     organisation = request.organisation
@@ -192,6 +182,18 @@ def org_settings(request, org):
                 else:
                     messages.success(request, "Les informations de l'organisation ont été enregistrées.")
                     return redirect("web:org_settings", org=organisation.slug)
+        elif action == "logo":
+            logo_form = forms.LogoForm(request.POST, request.FILES)
+            if logo_form.is_valid():
+                try:
+                    services.organisation_logo_set(actor=request.user, organisation=organisation,
+                                                   upload=logo_form.cleaned_data["logo"])
+                except BusinessError as exc:
+                    messages.error(request, exc.message)
+                else:
+                    messages.success(request, "Le logo a été enregistré ; il figure désormais sur les documents.")
+                return redirect("web:org_settings", org=organisation.slug)
+            messages.error(request, "Choisissez un fichier image.")
         elif action == "grant":
             grant_form = forms.MembershipGrantForm(request.POST)
             if grant_form.is_valid():

@@ -399,3 +399,25 @@ def test_core_permission_denied_from_any_view_becomes_the_french_403(client, two
     client.logout()
     login(client, "bruno")
     assert client.get("/o/durand/test-permission/").text == "clôture"
+
+
+def test_logo_upload_checks_the_image_and_serves_it_to_members(client):
+    """A PNG is stored and printed; anything else is refused with a French message and nothing stored."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from agora.core.models import Organisation
+    from agora.core.tests.builders import grant, make_organisation, make_user
+
+    organisation = make_organisation(slug="logo-sarl")
+    admin = grant(make_user("admin-logo"), organisation, "admin")
+    client.force_login(admin)
+    url = f"/o/{organisation.slug}/organisation/"
+    fake = SimpleUploadedFile("logo.png", b"not an image", content_type="image/png")
+    response = client.post(url, {"action": "logo", "logo": fake}, follow=True)
+    assert "PNG ou JPEG" in response.content.decode()
+    assert not Organisation.objects.get(pk=organisation.pk).logo
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    client.post(url, {"action": "logo", "logo": SimpleUploadedFile("l.png", png, content_type="image/png")})
+    assert Organisation.objects.get(pk=organisation.pk).logo.name.endswith(".png")
+    served = client.get(f"/o/{organisation.slug}/organisation/logo/")
+    assert served.status_code == 200 and b"".join(served.streaming_content) == png
