@@ -62,7 +62,7 @@ def verify_books(organisation) -> list[Finding]:
         if counter is None or counter.last_value != len(chain) or counter.chain_hash != previous:
             findings.append(Finding(f"{journal}-{year}", "dernière écriture absente ou compteur incohérent "
                                                          "(écriture supprimée ?)"))
-    totals = EntryLine.objects.filter(organisation=organisation, posted=True).aggregate(
+    totals = EntryLine.objects.posted().filter(organisation=organisation).aggregate(
         d=Sum("debit"), c=Sum("credit"))
     if (totals["d"] or 0) != (totals["c"] or 0):
         findings.append(Finding("Balance générale", f"débit {totals['d']} ≠ crédit {totals['c']}"))

@@ -56,7 +56,7 @@ def party_account_balances(*, organisation, party: Party) -> dict[str, Decimal]:
     line_model = _model("ledger.EntryLine")
     if line_model is None:
         return {"customer": ZERO, "supplier": ZERO}
-    lines = line_model.objects.filter(organisation=organisation, party=party, posted=True)
+    lines = line_model.objects.posted().filter(organisation=organisation, party=party)
     customer = Q(account__code__startswith="411")
     supplier = Q(account__code__startswith="401")
     sums = lines.aggregate(customer_debit=Sum("debit", filter=customer), customer_credit=Sum("credit", filter=customer),

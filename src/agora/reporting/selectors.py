@@ -53,7 +53,7 @@ def _turnover_lines(organisation):
     not_sales = Q()
     for prefix in NOT_SALES_PREFIXES:
         not_sales |= Q(account__code__startswith=prefix)
-    return (EntryLine.objects.filter(organisation=organisation, posted=True, journal__kind=Journal.Kind.SALE,
+    return (EntryLine.objects.posted().filter(organisation=organisation, journal__kind=Journal.Kind.SALE,
                                      account__code__startswith=TURNOVER_PREFIX)
             .exclude(not_sales))
 
@@ -89,7 +89,7 @@ def _receivable_lines(organisation):
     receivable = Q()
     for prefix in RECEIVABLE_PREFIXES:
         receivable |= Q(account__code__startswith=prefix)
-    lines = EntryLine.objects.filter(receivable, organisation=organisation, posted=True)
+    lines = EntryLine.objects.posted().filter(receivable, organisation=organisation)
     first_year = FiscalYear.objects.filter(organisation=organisation).order_by("start_date").first()
     if first_year is not None:
         lines = lines.exclude(Q(journal__kind=Journal.Kind.OPENING) & ~Q(fiscal_year=first_year))

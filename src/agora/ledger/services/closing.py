@@ -20,9 +20,8 @@ from .setup import fiscal_year_create
 
 def fiscal_year_result(fiscal_year: FiscalYear):
     """Σ credit − Σ debit of classes 6 and 7 over the year's posted lines (positive = profit)."""
-    totals = EntryLine.objects.filter(
-        organisation_id=fiscal_year.organisation_id, fiscal_year=fiscal_year, posted=True,
-        account__account_class__in=(6, 7),
+    totals = EntryLine.objects.posted().filter(
+        organisation_id=fiscal_year.organisation_id, fiscal_year=fiscal_year, account__account_class__in=(6, 7),
     ).aggregate(debit=Sum("debit"), credit=Sum("credit"))
     return (totals["credit"] or ZERO) - (totals["debit"] or ZERO)
 
@@ -31,8 +30,8 @@ def opening_lines(fiscal_year: FiscalYear) -> list[LineInput]:
     """Balance-sheet balances at year end: open items line by line on reconcilable third-party accounts
     (class 4, so matching goes on next year), one balance per account and party elsewhere (banks included:
     a bank carries its balance); plus the result to 120/129."""
-    base = EntryLine.objects.filter(organisation_id=fiscal_year.organisation_id, fiscal_year=fiscal_year,
-                                    posted=True, account__account_class__lte=5)
+    base = EntryLine.objects.posted().filter(organisation_id=fiscal_year.organisation_id, fiscal_year=fiscal_year,
+                                             account__account_class__lte=5)
     lines: list[LineInput] = []
     itemised = {"account__reconcilable": True, "account__account_class": 4}
     open_items = (base.filter(**itemised)
@@ -71,7 +70,7 @@ def closing_blockers(fiscal_year: FiscalYear) -> list[str]:
     drafts = Entry.objects.filter(fiscal_year=fiscal_year, state=Entry.Status.DRAFT).count()
     if drafts:
         blockers.append(f"{drafts} écriture(s) en brouillard : validez-les ou supprimez-les.")
-    unbalanced = (EntryLine.objects.filter(fiscal_year=fiscal_year, posted=True)
+    unbalanced = (EntryLine.objects.posted().filter(fiscal_year=fiscal_year)
                   .aggregate(d=Sum("debit"), c=Sum("credit")))
     if (unbalanced["d"] or ZERO) != (unbalanced["c"] or ZERO):
         blockers.append("La balance de l'exercice n'est pas équilibrée : lancez « agora verify ».")

@@ -194,7 +194,7 @@ class CustomerStatement:
 def _receivable_lines(organisation, party) -> QuerySet:
     accounts = Account.objects.filter(organisation=organisation).filter(
         Q(code__startswith=RECEIVABLE_PREFIXES[0]) | Q(code__startswith=RECEIVABLE_PREFIXES[1])).values("pk")
-    lines = EntryLine.objects.filter(organisation=organisation, party=party, posted=True, account__in=accounts)
+    lines = EntryLine.objects.posted().filter(organisation=organisation, party=party, account__in=accounts)
     # Opening entries of a year whose previous year is in the books repeat balances already counted.
     first_year = FiscalYear.objects.filter(organisation=organisation).order_by("start_date").first()
     if first_year is not None:
