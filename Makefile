@@ -41,6 +41,8 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/sales.py
+	$(BIN)/python bench/sales_reminders.py
 
 clean:
 	rm -rf $(VENV) var
