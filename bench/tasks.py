@@ -181,14 +181,12 @@ def _stream_to_file(chunks) -> tuple[int, int]:
 
 def task_general_ledger() -> dict:
     _setup()
-    from agora.core.exports import csv_lines
-    from agora.ledger.selectors import general_ledger_rows, general_ledger_table
+    from agora.ledger.exports import general_ledger_csv
 
     organisation, fiscal_year, _ = _books()
     baseline = rss_now_mb()
     tick = time.perf_counter()
-    header, rows = general_ledger_table(general_ledger_rows(organisation=organisation, fiscal_year=fiscal_year))
-    count, size = _stream_to_file(csv_lines(header, rows))
+    count, size = _stream_to_file(general_ledger_csv(organisation=organisation, fiscal_year=fiscal_year))
     return {"seconds": time.perf_counter() - tick, "csv_lines": count, "bytes": size, "baseline_rss_mb": baseline,
             "peak_rss_mb": peak_rss_mb()}
 

@@ -163,9 +163,9 @@ class TrialBalance:
                 and self.totals.opening_debit == self.totals.opening_credit)
 
 
-def _sides(amount: Decimal) -> tuple[Decimal, Decimal]:
+def sides(amount: Decimal) -> tuple[Decimal, Decimal]:
     """A balance shown on one side: (debit, credit)."""
-    return (amount, ZERO) if amount > 0 else (ZERO, -amount)
+    return (amount, ZERO) if amount > 0 else (ZERO, -amount if amount else ZERO)  # never "-0,00"
 
 
 def trial_balance(*, organisation, fiscal_year: FiscalYear, date_from: date | None = None,
@@ -218,8 +218,8 @@ def trial_balance(*, organisation, fiscal_year: FiscalYear, date_from: date | No
         item["credit"] = item["all_credit"] - item["opening_credit"]
         opening = item["opening_debit"] - item["opening_credit"]
         closing = opening + item["debit"] - item["credit"]
-        opening_debit, opening_credit = _sides(opening)
-        closing_debit, closing_credit = _sides(closing)
+        opening_debit, opening_credit = sides(opening)
+        closing_debit, closing_credit = sides(closing)
         rows.append(TrialBalanceRow(
             account_code=account.code, account_label=account.label, account_class=account.account_class,
             party_code=party.code if party else "", party_name=party.name if party else "",
@@ -287,11 +287,21 @@ def _matching_display():
     return Case(When(matching_part__matching__is_full=True, then=code), default=Lower(code))
 
 
-def general_ledger_rows(*, organisation, fiscal_year: FiscalYear, date_from: date | None = None,
-                        date_to: date | None = None, account_from: str | None = None,
-                        account_to: str | None = None, party=None, chunk_size: int = 5000) -> Iterator[LedgerRow]:
-    """Grand livre: per account (code order) an opening row, its lines by date and entry number with the
-    running balance (debit − credit), and a total row. Streams the lines; openings come from one GROUP BY."""
+@dataclass
+class LedgerFrame:
+    """What every general-ledger output needs before reading lines: bounds, openings, accounts in code order."""
+
+    date_from: date
+    date_to: date
+    opening_journals: list[int]
+    openings: dict[int, Decimal]
+    moving: set[int]
+    accounts: list[Account]
+
+
+def ledger_frame(*, organisation, fiscal_year: FiscalYear, date_from: date | None = None,
+                 date_to: date | None = None, account_from: str | None = None, account_to: str | None = None,
+                 party=None) -> LedgerFrame:
     date_from = max(date_from or fiscal_year.start_date, fiscal_year.start_date)
     date_to = min(date_to or fiscal_year.end_date, fiscal_year.end_date)
     opening_journals = _opening_journal_ids(organisation)
@@ -309,11 +319,23 @@ def general_ledger_rows(*, organisation, fiscal_year: FiscalYear, date_from: dat
                  .distinct())
     accounts = sorted(Account.objects.filter(organisation=organisation, pk__in=set(openings) | moving),
                       key=lambda a: a.code)
+    return LedgerFrame(date_from, date_to, opening_journals, openings, moving, accounts)
+
+
+def general_ledger_rows(*, organisation, fiscal_year: FiscalYear, date_from: date | None = None,
+                        date_to: date | None = None, account_from: str | None = None,
+                        account_to: str | None = None, party=None, chunk_size: int = 5000) -> Iterator[LedgerRow]:
+    """Grand livre: per account (code order) an opening row, its lines by date and entry number with the
+    running balance (debit − credit), and a total row. Streams the lines; openings come from one GROUP BY."""
+    frame = ledger_frame(organisation=organisation, fiscal_year=fiscal_year, date_from=date_from, date_to=date_to,
+                         account_from=account_from, account_to=account_to, party=party)
+    date_from, date_to, opening_journals = frame.date_from, frame.date_to, frame.opening_journals
+    openings, moving, accounts = frame.openings, frame.moving, frame.accounts
     journals = dict(Journal.objects.filter(organisation=organisation).values_list("pk", "code"))
     parties = dict(Party.objects.filter(organisation=organisation).values_list("pk", "code"))
     for account in accounts:
         balance = openings.get(account.pk, ZERO)
-        opening_debit, opening_credit = _sides(balance)
+        opening_debit, opening_credit = sides(balance)
         total_debit, total_credit = opening_debit, opening_credit
         yield LedgerRow("opening", account.code, account.label, date_from, "", "", "", "Solde à nouveau",
                         opening_debit, opening_credit, balance, "")

@@ -13,6 +13,7 @@ from agora.core import exports
 from agora.core.errors import BusinessError
 from agora.parties.models import Party
 
+from .. import exports as ledger_exports
 from .. import fec, selectors
 from ..forms import FiscalYearChoiceForm, GeneralLedgerForm, JournalReportForm, TrialBalanceForm
 from .common import ledger_view, query_with, today
@@ -102,6 +103,13 @@ def general_ledger(request, org):
             date_to=data["date_to"], account_from=data["account_from"] or None,
             account_to=data["account_to"] or None, party=party)
         kind = request.GET.get("format")
+        if kind == "csv":  # a whole year's CSV is built by the database (ledger.exports)
+            return exports.csv_text_response(
+                f"grand-livre-{request.organisation.slug}-{data['fiscal_year'].code}.csv",
+                ledger_exports.general_ledger_csv(
+                    organisation=request.organisation, fiscal_year=data["fiscal_year"], date_from=data["date_from"],
+                    date_to=data["date_to"], account_from=data["account_from"] or None,
+                    account_to=data["account_to"] or None, party=party))
         if kind in FORMATS:
             header, table = selectors.general_ledger_table(rows)  # lazy: the PDF reads `rows` instead
             response = _export(request, form, kind, "grand-livre", header, table,
