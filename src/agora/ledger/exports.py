@@ -36,8 +36,7 @@ def _dialect():
             "number": "lpad(e.number::text, 6, '0')",
             "pad2": lambda expr: f"lpad(({expr})::text, 2, '0')",
             "text": lambda expr: f"({expr})::text",
-            "has": lambda col, char: f"strpos({col}, {char}) > 0",
-            "chr": lambda code: f"chr({code})",
+            "special": lambda col: f"{col} ~ '[;\"\\r\\n]'",
         }
     return {
         "cents": lambda col: f"CAST(ROUND({col} * 100) AS INTEGER)",
@@ -45,15 +44,13 @@ def _dialect():
         "number": "printf('%%06d', e.number)",
         "pad2": lambda expr: f"substr('0' || ({expr}), -2)",
         "text": lambda expr: f"({expr})",
-        "has": lambda col, char: f"instr({col}, {char}) > 0",
-        "chr": lambda code: f"char({code})",
+        "special": lambda col: f"{col} GLOB '*[;\"' || char(10, 13) || ']*'",
     }
 
 
 def _quoted(col: str, d: dict) -> str:
     """A text column as one CSV field: quoted (quotes doubled) when it holds ; " CR or LF."""
-    needs = " OR ".join(d["has"](col, c) for c in ("';'", "'\"'", d["chr"](10), d["chr"](13)))
-    return f"CASE WHEN {needs} THEN '\"' || replace({col}, '\"', '\"\"') || '\"' ELSE {col} END"
+    return f"CASE WHEN {d['special'](col)} THEN '\"' || replace({col}, '\"', '\"\"') || '\"' ELSE {col} END"
 
 
 def _money(expr: str, d: dict) -> str:
@@ -95,7 +92,7 @@ def general_ledger_csv(*, organisation, fiscal_year, date_from: date | None = No
         f"LEFT OUTER JOIN {party_table} p ON p.id = l.party_id "
         f"LEFT OUTER JOIN {part} mp ON mp.line_id = l.id LEFT OUTER JOIN {matching} m ON m.id = mp.matching_id "
         f"WHERE {where}")
-    text = (f"{_quoted('day', d)} || ';' || journal || ';' || number || ';' || {_quoted('reference', d)} || ';' || "
+    text = (f"day || ';' || journal || ';' || number || ';' || {_quoted('reference', d)} || ';' || "
             f"{_quoted('label', d)} || ';' || party || ';' || {_money('debit', d)} || ';' || "
             f"{_money('credit', d)} || ';' || {_money('balance', d)} || ';' || matching")
     sql = (f"SELECT {text}, debit, credit FROM ({inner}) t "
