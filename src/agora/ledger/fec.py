@@ -99,15 +99,15 @@ def fec_records(organisation, fiscal_year: FiscalYear, *, separator: str = "|", 
     no_party = sep
     entry, line, journal = Entry._meta.db_table, EntryLine._meta.db_table, Journal._meta.db_table
     part, matching = MatchingPart._meta.db_table, Matching._meta.db_table
+    # SQLite would walk the year through an index and fetch each row from the table at random; reading the
+    # table in order and sorting costs less (entries and lines alike).
+    scan = "NOT INDEXED" if connection.vendor == "sqlite" else ""
     entries_sql = (
         f"SELECT e.id, e.number, j.code, j.label, CAST(e.date AS TEXT), e.reference, "
         f"CAST(e.voucher_date AS TEXT), e.label, CAST(e.posted_at AS TEXT) "
-        f"FROM {entry} e INNER JOIN {journal} j ON j.id = e.journal_id "
+        f"FROM {entry} e {scan} INNER JOIN {journal} j ON j.id = e.journal_id "
         f"WHERE e.organisation_id = %s AND e.fiscal_year_id = %s AND e.state = %s "
         f"ORDER BY CASE WHEN j.kind = %s OR j.code = %s THEN 0 ELSE 1 END, e.posted_at, j.code, e.number, e.id")
-    # SQLite would walk the year through an index and fetch each line from the table at random; reading the
-    # table in order and sorting costs less (3.8 s instead of 5.3 s on a million lines).
-    scan = "NOT INDEXED" if connection.vendor == "sqlite" else ""
     # Matchings are read once into a dict: two outer joins per line cost more than the line scan itself.
     matchings_sql = (
         f"SELECT mp.line_id, m.code, m.is_full, CAST(m.date AS TEXT) FROM {part} mp "
