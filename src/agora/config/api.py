@@ -9,10 +9,10 @@ from ninja import NinjaAPI
 from agora.catalog.api import router as catalog_router
 from agora.core.api import api_auth, install_error_handlers
 from agora.core.api import router as core_router
+from agora.core.autodiscover import api_routers
 from agora.ledger.api import router as ledger_router
 from agora.membership.api import router as membership_router
 from agora.parties.api import router as parties_router
-from agora.sales.autodiscover import api_routers as sales_routers
 
 api = NinjaAPI(
     title="Agora API",
@@ -27,5 +27,6 @@ api.add_router("", parties_router)
 api.add_router("", catalog_router)
 api.add_router("", ledger_router)
 api.add_router("", membership_router)
-for sales_router in sales_routers():
-    api.add_router("", sales_router)
+for app in ("sales", "purchasing", "procurement", "stock", "treasury"):
+    for app_router in api_routers(app):
+        api.add_router("", app_router)

@@ -12,5 +12,9 @@ urlpatterns = [
     path("o/<slug:org>/tableaux-de-bord/", include("agora.reporting.urls")),
     path("o/<slug:org>/ventes/", include("agora.sales.urls")),
     path("o/<slug:org>/adherents/", include("agora.membership.urls")),
+    path("o/<slug:org>/achats/", include("agora.purchasing.urls")),
+    path("o/<slug:org>/approvisionnement/", include("agora.procurement.urls")),
+    path("o/<slug:org>/stock/", include("agora.stock.urls")),
+    path("o/<slug:org>/tresorerie/", include("agora.treasury.urls")),
     path("", include("agora.web.urls")),
 ]

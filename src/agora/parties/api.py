@@ -30,6 +30,8 @@ class PartyOut(Schema):
     is_customer: bool
     is_prospect: bool
     is_supplier: bool
+    is_subcontractor: bool
+    is_service_provider: bool
     is_member: bool
     is_employee: bool
     siren: str
@@ -48,6 +50,7 @@ class PartyOut(Schema):
     delivery_country: str
     payment_term: str | None
     default_discount_pct: Money
+    payment_method: str
     iban: str
     bic: str
     notes: str
@@ -71,6 +74,8 @@ class PartyIn(Schema):
     is_customer: bool | None = None
     is_prospect: bool | None = None
     is_supplier: bool | None = None
+    is_subcontractor: bool | None = None
+    is_service_provider: bool | None = None
     is_member: bool | None = None
     siren: str | None = None
     siret: str | None = None
@@ -88,6 +93,7 @@ class PartyIn(Schema):
     delivery_country: str | None = None
     payment_term: str | None = None
     default_discount_pct: AmountIn | None = None
+    payment_method: str | None = None
     iban: str | None = None
     bic: str | None = None
     notes: str | None = None

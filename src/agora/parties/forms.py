@@ -9,7 +9,7 @@ from agora.core.identifiers import clean_bic, clean_iban, clean_siren, clean_sir
 from .models import Party, PaymentTerm
 
 ROLE_CHOICES = [("", "Tous"), ("customer", "Clients"), ("prospect", "Prospects"), ("supplier", "Fournisseurs"),
-                ("member", "Adhérents")]
+                ("subcontractor", "Sous-traitants"), ("service_provider", "Prestataires"), ("member", "Adhérents")]
 ACTIVE_CHOICES = [("1", "Actifs"), ("0", "Inactifs"), ("", "Tous")]
 KIND_CHOICES = [(Party.Kind.ORGANISATION, "Personne morale (B2B)"), (Party.Kind.INDIVIDUAL, "Particulier (B2C)")]
 
@@ -48,6 +48,8 @@ class PartyForm(forms.Form):
     is_customer = forms.BooleanField(label="Client", required=False)
     is_prospect = forms.BooleanField(label="Prospect", required=False)
     is_supplier = forms.BooleanField(label="Fournisseur", required=False)
+    is_subcontractor = forms.BooleanField(label="Sous-traitant", required=False)
+    is_service_provider = forms.BooleanField(label="Prestataire", required=False)
     is_member = forms.BooleanField(label="Adhérent", required=False)
     siren = forms.CharField(label="SIREN", max_length=20, required=False)
     siret = forms.CharField(label="SIRET", max_length=20, required=False,
@@ -69,6 +71,8 @@ class PartyForm(forms.Form):
                                           required=False, empty_label="Celles de l'organisation")
     default_discount_pct = forms.CharField(label="Remise habituelle (%)", required=False, initial="0",
                                            widget=forms.TextInput(attrs={"class": "amount", "inputmode": "decimal"}))
+    payment_method = forms.ChoiceField(label="Mode de règlement", required=False,
+                                       choices=[("", "—")] + list(Party.PaymentMethod.choices))
     iban = forms.CharField(label="IBAN", max_length=42, required=False)
     bic = forms.CharField(label="BIC", max_length=11, required=False)
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -76,12 +80,13 @@ class PartyForm(forms.Form):
 
     GROUPS = {
         "identity": ["code", "name", "kind", "active"],
-        "role": ["is_customer", "is_prospect", "is_supplier", "is_member"],
+        "role": ["is_customer", "is_prospect", "is_supplier", "is_subcontractor", "is_service_provider",
+                 "is_member"],
         "legal": ["siren", "siret", "vat_number"],
         "billing": ["address_line1", "postal_code", "city", "country", "email", "phone"],
         "delivery": ["delivery_name", "delivery_address_line1", "delivery_postal_code", "delivery_city",
                      "delivery_country"],
-        "payment": ["payment_term", "default_discount_pct", "iban", "bic"],
+        "payment": ["payment_term", "default_discount_pct", "payment_method", "iban", "bic"],
         "note": ["notes"],
     }
 

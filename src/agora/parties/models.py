@@ -10,6 +10,13 @@ class Party(models.Model):
         INDIVIDUAL = "individual", "Particulier"
         ORGANISATION = "organisation", "Personne morale"
 
+    class PaymentMethod(models.TextChoices):
+        TRANSFER = "transfer", "Virement"
+        CHEQUE = "cheque", "Chèque"
+        CARD = "card", "Carte bancaire"
+        DIRECT_DEBIT = "direct_debit", "Prélèvement"
+        CASH = "cash", "Espèces"
+
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     code = models.CharField("code auxiliaire", max_length=20)
     name = models.CharField("nom", max_length=200)
@@ -17,6 +24,8 @@ class Party(models.Model):
     is_customer = models.BooleanField("client", default=False)
     is_prospect = models.BooleanField("prospect", default=False)
     is_supplier = models.BooleanField("fournisseur", default=False)
+    is_subcontractor = models.BooleanField("sous-traitant", default=False)
+    is_service_provider = models.BooleanField("prestataire", default=False)
     is_member = models.BooleanField("adhérent", default=False)
     is_employee = models.BooleanField("salarié", default=False)
     siren = models.CharField("SIREN", max_length=9, blank=True)
@@ -36,6 +45,8 @@ class Party(models.Model):
     payment_term = models.ForeignKey("PaymentTerm", on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="+", verbose_name="conditions de paiement")
     default_discount_pct = models.DecimalField("remise habituelle (%)", max_digits=5, decimal_places=2, default=0)
+    payment_method = models.CharField("mode de règlement", max_length=20, choices=PaymentMethod.choices,
+                                      blank=True)
     iban = models.CharField("IBAN", max_length=34, blank=True)
     bic = models.CharField("BIC", max_length=11, blank=True)
     notes = models.TextField("notes", blank=True)

@@ -15,7 +15,7 @@ from agora.core.models import OutgoingMail
 
 from .models import Party, PaymentTerm
 
-ROLES = {"customer", "prospect", "supplier", "member", "employee"}
+ROLES = {"customer", "prospect", "supplier", "subcontractor", "service_provider", "member", "employee"}
 ZERO = Decimal("0.00")
 DOCUMENTS_SHOWN = 50
 MAILS_SHOWN = 50

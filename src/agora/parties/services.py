@@ -12,10 +12,12 @@ from agora.core.money import parse_amount
 from .domain import DEFAULT_PAYMENT_TERMS
 from .models import Party, PaymentTerm
 
-PARTY_FIELDS = ["code", "name", "kind", "is_customer", "is_prospect", "is_supplier", "is_member", "is_employee",
+PARTY_FIELDS = ["code", "name", "kind", "is_customer", "is_prospect", "is_supplier", "is_subcontractor",
+                "is_service_provider", "is_member", "is_employee",
                 "siren", "siret", "vat_number", "email", "phone", "address_line1", "postal_code", "city", "country",
                 "delivery_name", "delivery_address_line1", "delivery_postal_code", "delivery_city", "delivery_country",
-                "payment_term", "default_discount_pct", "iban", "bic", "notes", "active"]
+                "payment_term", "default_discount_pct", "payment_method", "iban", "bic", "notes",
+                "active"]
 
 
 def _clean(data: dict, organisation) -> dict:
@@ -33,6 +35,8 @@ def _clean(data: dict, organisation) -> dict:
     data["vat_number"] = clean_vat_number(data.get("vat_number", ""))
     data["iban"] = clean_iban(data.get("iban", ""))
     data["bic"] = clean_bic(data.get("bic", ""))
+    if data.get("payment_method") and data["payment_method"] not in Party.PaymentMethod.values:
+        raise BusinessError("invalid_payment_method", "Mode de règlement inconnu.", field="payment_method")
     discount = parse_amount(data.get("default_discount_pct") or "0", field="default_discount_pct")
     if not 0 <= discount < 100:
         raise BusinessError("invalid_percentage", "La remise habituelle va de 0 à 100 %.", field="default_discount_pct")

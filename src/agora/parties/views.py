@@ -74,7 +74,7 @@ def party_list(request, org):
 def party_new(request, org):
     role = request.GET.get("role", "customer")
     initial = {"kind": Party.Kind.ORGANISATION, "country": "FR", "active": True, "default_discount_pct": "0"}
-    if role in {"customer", "prospect", "supplier", "member"}:
+    if role in {"customer", "prospect", "supplier", "subcontractor", "service_provider", "member"}:
         initial[f"is_{role}"] = True
     form = PartyForm(request.POST if request.method == "POST" else None, organisation=request.organisation,
                      initial=initial)

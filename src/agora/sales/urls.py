@@ -1,6 +1,6 @@
 """Sales screens, all under /o/<org>/ventes/ (patterns gathered from sales/views/*.py)."""
 
-from .autodiscover import url_patterns
+from agora.core.autodiscover import url_patterns
 
 app_name = "sales"
-urlpatterns = url_patterns()
+urlpatterns = url_patterns("sales")

@@ -55,6 +55,28 @@ NAVIGATION: tuple[NavSection, ...] = (
         NavEntry("membership:categories", "Catégories d'adhésion", "membership.view", MEMBERSHIP_KINDS),
         NavEntry("membership:settings", "Paramètres adhésions et dons", "membership.view", MEMBERSHIP_KINDS),
     )),
+    NavSection("purchasing", "Achats et stocks", (
+        NavEntry("procurement:requests", "Demandes d'achat", "purchasing.view"),
+        NavEntry("procurement:rfqs", "Demandes de devis", "purchasing.view"),
+        NavEntry("purchasing:orders", "Commandes fournisseurs", "purchasing.view"),
+        NavEntry("purchasing:receipts", "Réceptions", "purchasing.view"),
+        NavEntry("purchasing:invoices", "Factures fournisseurs", "purchasing.view"),
+        NavEntry("purchasing:credit_notes", "Avoirs fournisseurs", "purchasing.view"),
+        NavEntry("procurement:supplier_products", "Catalogue fournisseurs", "purchasing.view"),
+        NavEntry("procurement:supplier_documents", "Documents fournisseurs", "purchasing.view"),
+        NavEntry("stock:items", "Articles en stock", "stock.view"),
+        NavEntry("stock:moves", "Mouvements de stock", "stock.view"),
+        NavEntry("stock:reorder", "Réapprovisionnement", "stock.view"),
+        NavEntry("stock:counts", "Inventaires", "stock.view"),
+        NavEntry("stock:valuation", "Valorisation du stock", "stock.view"),
+        NavEntry("stock:costs", "Coûts de revient", "stock.view"),
+        NavEntry("stock:locations", "Emplacements", "stock.view"),
+    )),
+    NavSection("treasury", "Trésorerie", (
+        NavEntry("treasury:payment_schedule", "Échéancier fournisseurs", "treasury.view"),
+        NavEntry("treasury:payment_runs", "Paiements fournisseurs", "treasury.view"),
+        NavEntry("treasury:bank_accounts", "Comptes bancaires", "treasury.view"),
+    )),
     NavSection("production", "Production administrative", ()),
     NavSection("hr", "Ressources humaines", ()),
     NavSection("ledger", "Comptabilité", (
@@ -72,6 +94,7 @@ NAVIGATION: tuple[NavSection, ...] = (
     )),
     NavSection("dashboards", "Tableaux de bord", (
         NavEntry("reporting:sales", "Ventes", "sales.view"),
+        NavEntry("reporting:stock", "Stock", "stock.view"),
     )),
     NavSection("admin", "Administration", (
         NavEntry("web:org_settings", "Organisation et membres", "organisation.manage"),

@@ -39,8 +39,12 @@ INSTALLED_APPS = [
     "agora.parties",
     "agora.catalog",
     "agora.ledger",
+    "agora.stock",
     "agora.sales",
+    "agora.purchasing",
+    "agora.procurement",
     "agora.membership",
+    "agora.treasury",
     "agora.reporting",
     "agora.web",
 ]

@@ -1,1 +1,1 @@
-"""Sales API, one module per concern; each exposes `router` (see sales/autodiscover.py)."""
+"""Sales API, one module per concern; each exposes `router` (see core/autodiscover.py)."""

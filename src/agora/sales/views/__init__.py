@@ -1,1 +1,1 @@
-"""Sales screens, one module per concern; each exposes `urlpatterns` (see sales/autodiscover.py)."""
+"""Sales screens, one module per concern; each exposes `urlpatterns` (see core/autodiscover.py)."""

@@ -1,0 +1,1 @@
+"""Procurement: supplier catalogue and documents, purchase requests and approval, requests for quotation."""

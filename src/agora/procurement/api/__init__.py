@@ -1,0 +1,1 @@
+"""Approvisionnement: API, one module per concern; each exposes `router` (see core/autodiscover.py)."""

@@ -1,0 +1,1 @@
+"""Approvisionnement: reads, one module per concern."""

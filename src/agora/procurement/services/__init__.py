@@ -1,0 +1,1 @@
+"""Approvisionnement: writes, one module per concern."""

@@ -1,0 +1,1 @@
+"""Approvisionnement: screens, one module per concern; each exposes `urlpatterns` (see core/autodiscover.py)."""

@@ -1,0 +1,1 @@
+"""Purchasing: purchase orders, goods receipts, supplier invoices and credit notes, posting, e-invoices."""

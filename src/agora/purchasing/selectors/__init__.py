@@ -1,0 +1,1 @@
+"""Achats: reads, one module per concern."""

@@ -1,0 +1,1 @@
+"""Achats: writes, one module per concern."""

@@ -1,0 +1,1 @@
+"""Stock: reads, one module per concern."""

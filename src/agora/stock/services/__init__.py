@@ -1,0 +1,1 @@
+"""Stock: writes, one module per concern."""

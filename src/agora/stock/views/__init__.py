@@ -1,0 +1,1 @@
+"""Stock: screens, one module per concern; each exposes `urlpatterns` (see core/autodiscover.py)."""

@@ -1,0 +1,1 @@
+"""Treasury: bank accounts, supplier payment schedule, payment proposals and runs, SEPA credit transfers."""

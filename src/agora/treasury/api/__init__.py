@@ -1,0 +1,1 @@
+"""Trésorerie: API, one module per concern; each exposes `router` (see core/autodiscover.py)."""

@@ -1,0 +1,1 @@
+"""Trésorerie: reads, one module per concern."""

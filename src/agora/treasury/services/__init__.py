@@ -1,0 +1,1 @@
+"""Trésorerie: writes, one module per concern."""
