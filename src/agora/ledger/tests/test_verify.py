@@ -13,7 +13,9 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 
 from agora.ledger import triggers
+from agora.ledger.domain import EntryInput, LineInput
 from agora.ledger.integrity import verify_books
+from agora.ledger.services import entries_post
 
 from .builders import make_books, make_party, post, sale
 
@@ -130,3 +132,16 @@ def test_triggers_are_back_after_a_tamper_test():
         assert trigger_names() == []
         raise RuntimeError("rollback")
     assert trigger_names() == expected
+
+
+
+def test_balance_check_is_exact_to_the_cent_where_sqlite_sums_floats(db):
+    """0.10 + 0.20 is 0.30000000000000004 in binary floating point, as SQLite sums decimals: intact books whose
+    debits and credits are split differently must not be reported unbalanced."""
+    org, user = make_books()
+    # 500 × 1 234,30 against 500 × (1 234,10 + 0,20): as floats, 617 150 against 617 149,999999994.
+    entry = EntryInput(journal="OD", date=date(2026, 2, 3), label="Frais", lines=[
+        LineInput(account="627", debit="1234.30"), LineInput(account="5121", credit="1234.10"),
+        LineInput(account="5121", credit="0.20")])
+    entries_post(actor=user, organisation=org, entries=[entry] * 500)
+    assert verify_books(organisation=org) == []
