@@ -2,7 +2,9 @@
 
 Runs every benchmark on SQLite (a temporary file database) and then on PostgreSQL (a fresh database
 `agora_bench`, created and dropped, on BENCH_POSTGRES, default postgresql://postgres@127.0.0.1:5432/postgres).
-Each measurement runs in its own process (bench/tasks.py) so its peak memory is its own.
+Each measurement runs in its own process (bench/tasks.py) so its peak memory is its own. Process CPU time is
+printed beside wall time: on a machine shared with other work the wall time mostly measures the queue for the
+CPU (on PostgreSQL the server's own CPU is not in it).
 
     BENCH_SCALE=0.05 .venv/bin/python bench/run.py            # quick run, 5 % of the sizes
     .venv/bin/python bench/run.py --backend sqlite            # one backend only
@@ -87,12 +89,12 @@ def rows_for(backend: str, r: dict) -> list[tuple]:
         (backend, "customer auxiliary trial balance", f"{tb['customers_s']:.3f} s", "< 1 s",
          _ok(tb["customers_s"] < 1)),
         (backend, f"general ledger CSV streamed ({gl['csv_lines']:,} rows, {gl['bytes'] / 1e6:.0f} MB)",
-         f"{gl['seconds']:.1f} s", "< 10 s", _ok(gl["seconds"] < 10)),
+         f"{gl['seconds']:.1f} s (process CPU {gl['cpu_s']:.1f} s)", "< 10 s", _ok(gl["seconds"] < 10)),
         (backend, "general ledger peak memory (whole process)",
          f"{gl['peak_rss_mb']:.0f} MB (baseline {gl['baseline_rss_mb']:.0f} MB)", "< 300 MB",
          _ok(gl["peak_rss_mb"] < 300)),
         (backend, f"FEC streamed ({fec['fec_lines']:,} rows, {fec['bytes'] / 1e6:.0f} MB)",
-         f"{fec['seconds']:.1f} s", "< 10 s", _ok(fec["seconds"] < 10)),
+         f"{fec['seconds']:.1f} s (process CPU {fec['cpu_s']:.1f} s)", "< 10 s", _ok(fec["seconds"] < 10)),
         (backend, "FEC peak memory (whole process)",
          f"{fec['peak_rss_mb']:.0f} MB (baseline {fec['baseline_rss_mb']:.0f} MB)", "< 300 MB",
          _ok(fec["peak_rss_mb"] < 300)),
@@ -100,7 +102,8 @@ def rows_for(backend: str, r: dict) -> list[tuple]:
     for name, label in (("first_page", "page 1"), ("page_100", "page 100"), ("search", "search ?q=")):
         figures = page[name]
         out.append((backend, f"entry list {label} ({page['url']}, median of 5)",
-                    f"{figures['median_s'] * 1000:.0f} ms (max {figures['max_s'] * 1000:.0f})", "< 200 ms",
+                    f"{figures['median_s'] * 1000:.0f} ms (max {figures['max_s'] * 1000:.0f}, "
+                    f"process CPU {figures['cpu_median_s'] * 1000:.0f})", "< 200 ms",
                     _ok(figures["median_s"] < 0.2)))
     small, large = post["list_queries_small"], page["first_page"]["queries"]
     out.append((backend, "entry list queries: 3,000 lines vs all lines", f"{small} vs {large}", "constant",

@@ -19,6 +19,7 @@ from agora.core.money import ZERO, round_money
 from agora.parties.models import Party
 
 from .models import Account, Entry, EntryLine, FiscalYear, Journal, Matching, MatchingPart
+from .search import entry_scope
 
 AMOUNT = DecimalField(max_digits=18, decimal_places=2)
 AUXILIARY_PREFIXES = {"customer": ("411", "416"), "supplier": ("401", "404")}
@@ -39,10 +40,17 @@ def account_list(*, organisation, search: str = "", account_class: int | None = 
 def entry_list(*, organisation, journal=None, state: str | None = None, date_from: date | None = None,
                date_to: date | None = None, search: str = "", fiscal_year=None):
     """Entries with their journal and year, annotated `total` (Σ debit) by a subquery: one query whatever
-    the number of rows. `journal` and `fiscal_year` accept an object or a pk (int), or a code (str)."""
+    the number of rows. `journal` and `fiscal_year` accept an object or a pk (int), or a code (str).
+
+    `search` keeps entries whose label or reference contains it (any case) or whose number is the digits after
+    its last "-" (VT-2026-000123 → 123); a trigram index (ledger.search) narrows the rows read first."""
+    search = (search or "").strip()
+    number = search.rsplit("-", 1)[-1]
+    number = int(number) if number.isascii() and number.isdigit() and len(number) <= 9 else None
     total = (EntryLine.objects.filter(entry=OuterRef("pk")).order_by().values("entry")
              .annotate(total=Sum("debit")).values("total"))
-    qs = (Entry.objects.filter(organisation=organisation).select_related("journal", "fiscal_year")
+    qs = (Entry.objects.filter(entry_scope(organisation=organisation, search=search, number=number))
+          .select_related("journal", "fiscal_year")
           .annotate(total=Coalesce(Subquery(total, output_field=AMOUNT), Value(ZERO), output_field=AMOUNT)))
     if journal not in (None, ""):
         qs = qs.filter(journal__code=journal.upper()) if isinstance(journal, str) else qs.filter(journal=journal)
@@ -56,11 +64,9 @@ def entry_list(*, organisation, journal=None, state: str | None = None, date_fro
     if date_to:
         qs = qs.filter(date__lte=date_to)
     if search:
-        search = search.strip()
         query = Q(label__icontains=search) | Q(reference__icontains=search)
-        number = search.rsplit("-", 1)[-1]
-        if number.isdigit():
-            query |= Q(number=int(number))
+        if number is not None:
+            query |= Q(number=number)
         qs = qs.filter(query)
     return qs.order_by("-date", "-id")
 

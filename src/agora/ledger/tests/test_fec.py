@@ -8,6 +8,7 @@ a loss carried to 129.
 
 import contextlib
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 from unittest import mock
 
@@ -250,3 +251,42 @@ def test_checker_totals_header_and_name():
         "Nom de fichier « 732829320FEC20251331.txt » : la date de clôture 20251331 n'existe pas."]
     bom = "\ufeff".encode() + "\r\n".join([HEADER, *GOOD]).encode()
     assert check_fec(bom)[0].startswith("Le fichier commence par un BOM")
+
+
+# ---------------------------------------------------------------- text cleaning, foreign amounts, draft order
+
+def test_fec_cleans_text_fields_and_writes_foreign_amounts(books):
+    """Labels holding the separator, a tab or a line break become spaces; a line without its own label
+    carries the entry's; a foreign-currency amount is written signed with a comma. Hand-built records."""
+    from agora.ledger.domain import LineInput
+    from agora.ledger.services import entry_draft_save, entry_post
+
+    org, user, _, year_2026 = books
+    with clock(2026, 2, 10, 9):
+        draft = entry_draft_save(actor=user, organisation=org, data=EntryInput(
+            journal="OD", date=date(2026, 2, 10), label="Achat | outillage\tchantier", reference="R|1",
+            lines=[LineInput(account="6064", debit=Decimal("1234.05")),
+                   LineInput(account="5121", credit=Decimal("1234.05"), label="Chèque\r\nn° 12")]))
+        # A later save re-inserts the draft's lines after other rows: the export must still group them.
+        draft = entry_draft_save(actor=user, organisation=org, entry=draft, data=EntryInput(
+            journal="OD", date=date(2026, 2, 10), label="Achat | outillage\tchantier", reference="R|1",
+            lines=[LineInput(account="6064", debit=Decimal("1234.05")),
+                   LineInput(account="5121", credit=Decimal("1234.05"), label="Chèque\r\nn° 12")]))
+    book(org, user, (2026, 2, 10, 10), "BQ1", date(2026, 2, 10), "Remise", ("5121", "0.07", 0), ("706", 0, "0.07"))
+    EntryLine.objects.filter(entry=draft, account__code="6064").update(currency_amount=Decimal("-12.50"),
+                                                                       currency="USD")
+    with clock(2026, 2, 11, 9):
+        entry_post(actor=user, entry=draft)
+    records = exported(org, year_2026).decode().split("\r\n")
+    mine = [r.split("|") for r in records if "OD-2026-000001" in r]
+    # JournalCode … EcritureLib, Debit, Credit, EcritureLet, DateLet, ValidDate, Montantdevise, Idevise
+    assert [row[:3] + row[8:] for row in mine] == [
+        ["OD", "Opérations diverses", "OD-2026-000001", "R 1", "20260210", "Achat   outillage chantier",
+         "1234,05", "0,00", "", "", "20260211", "-12,50", "USD"],
+        ["OD", "Opérations diverses", "OD-2026-000001", "R 1", "20260210", "Chèque  n° 12",
+         "0,00", "1234,05", "", "", "20260211", "", ""],
+    ]
+    remise = [r.split("|") for r in records if "BQ1-2026-000001" in r]
+    assert [(row[11], row[12]) for row in remise] == [("0,07", "0,00"), ("0,00", "0,07")]
+    assert check_fec("\r\n".join(records).encode(), filename=fec_filename(org, year_2026),
+                     year_start=year_2026.start_date, year_end=year_2026.end_date) == []
