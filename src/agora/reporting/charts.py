@@ -54,12 +54,22 @@ def monthly_turnover_chart(months, year: int) -> str:
     return _svg(chart)
 
 
-def ranking_chart(title: str, rows: list[tuple[str, Decimal]]) -> str:
+def ranking_chart(title: str, rows: list[tuple[str, Decimal]], series: str = "Chiffre d'affaires HT") -> str:
     """Horizontal bars, the largest on top (pygal draws the first value at the bottom)."""
     height = 90 + 32 * max(len(rows), 1)
     chart = pygal.HorizontalBar(**_config(width=900, height=height, title=title, show_legend=False,
                                           truncate_label=40, style=STYLE_SINGLE))
     ordered = list(reversed(rows))
     chart.x_labels = [label for label, _ in ordered]
-    chart.add("Chiffre d'affaires HT", [float(value) for _, value in ordered])
+    chart.add(series, [float(value) for _, value in ordered])
+    return _svg(chart)
+
+
+def stock_value_chart(months) -> str:
+    """Stock value at each month end (line) over the cost of goods sold in the month (bars)."""
+    chart = pygal.Bar(**_config(width=900, height=320, title="Valeur du stock en fin de mois et coût des sorties",
+                                x_label_rotation=0, y_labels_major_count=5))
+    chart.x_labels = [m.label for m in months]
+    chart.add("Coût des sorties du mois", [float(m.cogs) for m in months])
+    chart.add("Valeur du stock en fin de mois", [float(m.value) for m in months])
     return _svg(chart)

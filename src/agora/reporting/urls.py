@@ -9,4 +9,5 @@ app_name = "reporting"
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="reporting:sales"), name="dashboard"),
     path("ventes/", views.sales_dashboard, name="sales"),
+    path("stock/", views.stock_dashboard, name="stock"),
 ]

@@ -11,8 +11,10 @@ from django.utils import timezone
 from agora.core.permissions import has_perm
 
 from . import charts, selectors
+from .stock import stock_dashboard as stock_figures
 
 SALES_DASHBOARD = ("sales.view", "reports.view")
+STOCK_DASHBOARD = ("stock.view", "reports.view")
 
 
 def dashboard_view(*permissions: str):
@@ -59,4 +61,26 @@ def sales_dashboard(request, org):
             [(f"{r.reference} {r.label}".strip(), r.turnover) for r in top_products]),
         "customers_chart": charts.ranking_chart(
             f"Chiffre d'affaires HT par client — {year}", [(f"{r.code} {r.name}", r.turnover) for r in top_customers]),
+    })
+
+
+class StockDashboardForm(forms.Form):
+    au = forms.DateField(label="Au", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    jours = forms.IntegerField(label="Sans sortie depuis (jours)", required=False, min_value=1, max_value=3650)
+
+
+@dashboard_view(*STOCK_DASHBOARD)
+def stock_dashboard(request, org):
+    """Stock value over twelve months, rotation and days of stock, items to reorder, slow movers."""
+    today = timezone.localdate()
+    form = StockDashboardForm(request.GET or None, initial={"au": today, "jours": 90})
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    report = stock_figures(organisation=request.organisation, as_of=data.get("au") or today,
+                           slow_days=data.get("jours") or 90)
+    return render(request, "reporting/stock_dashboard.html", {
+        "form": form, "report": report, "value_chart": charts.stock_value_chart(report.months),
+        "slow_chart": charts.ranking_chart(
+            "Valeur des articles sans sortie récente",
+            [(f"{i.product.reference} {i.product.label}", i.value) for i in report.slow_movers[:10]],
+            series="Valeur en stock"),
     })

@@ -7,7 +7,7 @@ order line too). Drafts carry the quantities as soon as they exist (so two draft
 them back when deleted. Invoices and credit notes get their gapless number only at validation.
 """
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 from django.db import connection, models, transaction
@@ -17,6 +17,7 @@ from django.utils import timezone
 from agora.catalog.models import Product, VatCategory
 from agora.core.audit import audit_bulk, audit_record
 from agora.core.counters import counter_next
+from agora.core.dates import parse_date
 from agora.core.errors import BusinessError
 from agora.core.money import ZERO, parse_amount, round_money
 from agora.core.totals import LineIn, Reduction, Totals, document_totals
@@ -34,6 +35,8 @@ from agora.sales.models import (
     SalesSettings,
     SalesTax,
 )
+from agora.stock.selectors.items import tracked_product_ids
+from agora.stock.services.moves import MoveInput, stock_moves_record
 
 Kind = DocumentKind
 State = DocumentState
@@ -58,24 +61,6 @@ def _settings(organisation) -> SalesSettings:
         settings = SalesSettings.objects.create(organisation=organisation)
     organisation.sales_settings = settings
     return settings
-
-
-def _date(raw, field: str, *, required: bool = False) -> date | None:
-    if raw in (None, ""):
-        if required:
-            raise BusinessError("required", "La date est obligatoire.", field=field)
-        return None
-    if isinstance(raw, datetime):
-        return raw.date()
-    if isinstance(raw, date):
-        return raw
-    text = str(raw).strip()
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date, no time zone
-        except ValueError:
-            continue
-    raise BusinessError("invalid_date", f"Date illisible : « {raw} » (JJ/MM/AAAA).", field=field)
 
 
 def _fiscal_year(organisation, day: date, *, required: bool = False) -> str:
@@ -147,9 +132,9 @@ def _reductions(raw) -> list[dict]:
 def _clean_data(organisation, party, data: dict, *, kind: str, settings: SalesSettings) -> dict:
     """Header fields of a document, parsed and checked."""
     clean = {}
-    clean["date"] = _date(data.get("date") or timezone.localdate(), "date", required=True)
+    clean["date"] = parse_date(data.get("date") or timezone.localdate(), field="date", required=True)
     for name in ("valid_until", "delivery_date"):
-        clean[name] = _date(data.get(name), name)
+        clean[name] = parse_date(data.get(name), field=name)
     if kind == Kind.QUOTE and clean["valid_until"] is None:
         clean["valid_until"] = date.fromordinal(clean["date"].toordinal() + settings.quote_validity_days)
     if clean["valid_until"] and clean["valid_until"] < clean["date"]:
@@ -590,8 +575,23 @@ def delivery_validate(*, actor, delivery) -> SalesDocument:
     if not delivery.delivery_date:
         delivery.delivery_date = delivery.date
     delivery.save(update_fields=["state", "validated_at", "validated_by", "delivery_date"])
+    _stock_exits(delivery, actor)
     _audit(delivery, actor, "delivery.validate", before)
     return delivery
+
+
+def _stock_exits(delivery: SalesDocument, actor) -> None:
+    """The goods leave stock with the delivery note, in the same transaction: one exit per line of a product
+    tracked in stock (refused, and the validation with it, when stock is short and the item forbids negative
+    stock)."""
+    lines = [line for line in delivery.lines.order_by("line_no") if line.product_id and line.quantity > 0]
+    tracked = tracked_product_ids(organisation=delivery.organisation, product_ids=[line.product_id for line in lines])
+    moves = [MoveInput(product_id=line.product_id, quantity=line.quantity, kind="delivery",
+                       date=delivery.delivery_date, origin_type="sales.delivery", origin_id=delivery.pk,
+                       label=f"Bon de livraison {delivery.number} — {delivery.party.name}"[:200])
+             for line in lines if line.product_id in tracked]
+    if moves:
+        stock_moves_record(actor=actor, organisation=delivery.organisation, moves=moves)
 
 
 # ------------------------------------------------------------------------------------------------ invoices

@@ -1,0 +1,1 @@
+"""Stock: pure calculations, no ORM (valuation methods, costs, order quantities)."""
