@@ -2,20 +2,23 @@
 
 `invoices_validate` runs the same issue path as `invoice_validate` (documents.issue_documents: mentions, gapless
 chronological numbers, one `entries_post` call, bulk update and audit) for a whole selection, all or nothing.
-`documents_pdf_batch` prints through `output.document_pdf` in a pool of spawned processes: WeasyPrint is pure
-Python apart from Pango, so only processes use both cores. A spawned worker imports this module before Django
-is set up: hence the model imports inside the functions.
+`documents_pdf_batch` renders the documents' HTML here and turns it into PDFs here and in spawned processes:
+WeasyPrint is pure Python apart from Pango, so only processes use every core.
 """
 
 import multiprocessing
 import os
 import zipfile
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
-from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 
 from agora.core.errors import BusinessError
+from agora.sales.models import DocumentKind, DocumentState, SalesDocument
+from agora.sales.services.documents import _expect, check_deposit, issue_documents, name_in
+from agora.sales.services.output import document_filename, document_html
+from agora.sales.services.printing import html_pdf_file, print_resources
 
 MAX_BATCH = 5000
 
@@ -27,10 +30,6 @@ def invoices_validate(*, actor, organisation, invoices) -> list:
     Numbers follow the invoices' dates (then their ids): consecutive and gapless under one counter lock per
     fiscal year. One refused invoice refuses the batch, with its French message naming the invoice, and nothing
     is written. Returns the invoices in number order."""
-    from agora.sales.models import DocumentKind, DocumentState, SalesDocument
-
-    from .documents import _expect, check_deposit, issue_documents, name_in
-
     ids = list(dict.fromkeys(int(getattr(x, "pk", x)) for x in invoices))
     if not ids:
         raise BusinessError("nothing_selected", "Aucune facture sélectionnée.", field="ids")
@@ -55,52 +54,47 @@ def invoices_validate(*, actor, organisation, invoices) -> list:
 
 # --- PDF on every core ---------------------------------------------------------------------------------------------
 
-def _worker_setup(settings_module: str, database_name: str) -> None:
-    """Runs once in each spawned worker: Django set up on the parent's settings and database (a test database
-    included, whose name differs from the settings')."""
-    os.environ["DJANGO_SETTINGS_MODULE"] = settings_module
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    settings.DATABASES["default"]["NAME"] = database_name
-    import django
-
-    django.setup()
-
-
-def _worker_print(job: tuple[int, str]) -> str:
-    from agora.sales.models import SalesDocument
-    from agora.sales.services.output import document_filename, document_pdf
-
-    pk, directory = job
-    document = SalesDocument.objects.select_related("organisation", "party", "payment_term", "source",
-                                                    "credited_invoice").get(pk=pk)
-    path = Path(directory) / document_filename(document)
-    path.write_bytes(document_pdf(document))
-    return str(path)
-
-
 def pdf_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
 def documents_pdf_batch(*, organisation, documents, directory, processes: int | None = None) -> list[str]:
-    """Print every document (of `organisation`) to `directory`, one PDF each, on all cores; returns the paths
-    in the given order. Workers are spawned (no fork of a live database connection) and set Django up once
-    each; the documents must be committed, since the workers read them through their own connections."""
-    from agora.sales.models import SalesDocument
+    """Print every document (of `organisation`) to `directory`, one PDF each, on `processes` cores (all by
+    default); returns the paths in the given order.
 
+    This process reads the documents and renders their HTML (a few milliseconds each); WeasyPrint's HTML → PDF,
+    which is nearly all the work, runs both here and in `processes - 1` spawned workers that import only
+    services.printing (no Django, no database: no connection is forked, and SQLite in memory works too). The
+    caller prints from the first document on while the workers start, and hands out documents as they finish,
+    two ahead per worker."""
     ids = list(dict.fromkeys(int(getattr(x, "pk", x)) for x in documents))
-    known = set(SalesDocument.objects.filter(organisation=organisation, pk__in=ids).values_list("pk", flat=True))
-    if len(known) != len(ids):
+    found = SalesDocument.objects.filter(organisation=organisation, pk__in=ids).select_related(
+        "organisation", "party", "payment_term", "source", "credited_invoice").in_bulk()
+    if len(found) != len(ids):
         raise BusinessError("not_found", "Document introuvable.", field="ids")
-    Path(directory).mkdir(parents=True, exist_ok=True)
-    jobs = [(pk, str(directory)) for pk in ids]
-    processes = min(processes or pdf_workers(), len(jobs)) or 1
-    if processes == 1 or connection.vendor == "sqlite" and connection.is_in_memory_db():
-        return [_worker_print(job) for job in jobs]  # nothing to share, or a database other processes cannot open
-    context = multiprocessing.get_context("spawn")
-    initargs = (settings.SETTINGS_MODULE, str(connection.settings_dict["NAME"]))
-    with context.Pool(processes, initializer=_worker_setup, initargs=initargs) as pool:
-        return pool.map(_worker_print, jobs, chunksize=max(1, len(jobs) // (processes * 4)))
+    folder = Path(directory)
+    folder.mkdir(parents=True, exist_ok=True)
+    jobs = ((document_html(found[pk]), str(folder / document_filename(found[pk]))) for pk in ids)
+    helpers = min(processes or pdf_workers(), len(ids)) - 1
+    if helpers < 1:
+        return [html_pdf_file(job) for job in jobs]
+    paths = []
+    context = multiprocessing.get_context("spawn")  # never fork a process holding database connections
+    # Each worker loads WeasyPrint, the stylesheet and the fonts once, while this process prints already.
+    with ProcessPoolExecutor(helpers, mp_context=context, initializer=print_resources) as pool:
+        running: set[Future] = set()
+        for job in jobs:
+            paths.append(job[1])
+            if len(running) < 2 * helpers:
+                running.add(pool.submit(html_pdf_file, job))
+            else:
+                html_pdf_file(job)
+            for future in [f for f in running if f.done()]:
+                running.discard(future)
+                future.result()  # a worker's failure fails the batch
+        for future in running:
+            future.result()
+    return paths
 
 
 def documents_pdf_zip(*, organisation, documents, directory, processes: int | None = None) -> Path:

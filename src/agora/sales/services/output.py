@@ -6,7 +6,6 @@ same in ten years whatever happens to the party or the catalogue. The step-by-st
 core.totals (the one computation), fed with the stored lines and reductions.
 """
 
-import functools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -23,6 +22,7 @@ from agora.core.models import OutgoingMail
 from agora.core.money import ZERO, format_amount
 from agora.core.totals import LineIn, Reduction, document_totals
 from agora.sales.models import DocumentKind, DocumentState, OperationCategory, SalesDocument, SalesSettings
+from agora.sales.services.printing import html_pdf
 
 PDF_TYPE = "application/pdf"
 XML_TYPE = "application/xml"
@@ -171,29 +171,14 @@ def document_context(document: SalesDocument) -> dict:
     }
 
 
-STYLESHEET = Path(__file__).resolve().parent.parent / "templates" / "sales" / "output" / "document.css"
-
-
-@functools.cache
-def _print_resources():
-    """The font configuration and the parsed print stylesheet, built once per process: parsing the CSS and
-    compiling its selectors on every document cost more than a tenth of each PDF (issue §10)."""
-    from weasyprint import CSS
-    from weasyprint.text.fonts import FontConfiguration
-
-    fonts = FontConfiguration()
-    return fonts, CSS(filename=str(STYLESHEET), font_config=fonts)
+def document_html(document: SalesDocument) -> str:
+    """The printed document as HTML (what services.printing turns into a PDF)."""
+    return render_to_string("sales/output/document.html", document_context(document))
 
 
 def document_pdf(document: SalesDocument, *, pdf_variant: str | None = None) -> bytes:
     """The printed document (every kind) rendered by WeasyPrint; `pdf_variant="pdf/a-3b"` for Factur-X."""
-    from weasyprint import HTML
-
-    html = render_to_string("sales/output/document.html", document_context(document))
-    fonts, stylesheet = _print_resources()
-    options = {"pdf_variant": pdf_variant} if pdf_variant else {}
-    return HTML(string=html, base_url=str(Path(__file__).resolve().parent)).write_pdf(
-        stylesheets=[stylesheet], font_config=fonts, **options)
+    return html_pdf(document_html(document), pdf_variant=pdf_variant)
 
 
 # --- EN 16931 CII XML -----------------------------------------------------------------------------------------

@@ -145,6 +145,27 @@ def test_the_logo_is_printed(seller, settings, tmp_path):
     assert b"/Subtype /Image" not in document_pdf(invoice)
 
 
+def pdf_fonts(pdf: bytes) -> set[str]:
+    """The embedded fonts' names as pdffonts lists them, without the subset tag ("ABCDEF+")."""
+    out = subprocess.run(["/usr/bin/pdffonts", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    return {row.split()[0].split("+")[-1] for row in out.splitlines()[2:] if row.strip()}
+
+
+def test_the_shipped_print_font_is_embedded_and_a_rare_character_falls_back(seller):
+    """The small Agora Sans (static/sales/fonts) prints every French document whole; a character it lacks
+    (Cyrillic here) is drawn by the system's DejaVu Sans, subset, and the text stays intact."""
+    organisation, user, party = seller
+    plain = document_pdf(make_mixed_invoice(organisation, user, party))
+    assert pdf_fonts(plain) == {"Agora-Sans", "Agora-Sans-Bold"}
+    rare = make_document(organisation, user, party, number="FA-2026-00002", lines=[
+        {"reference": "SAM", "description": "Samovar « Самовар » électrique", "quantity": "1",
+         "unit_price": "80.0000", "vat_rate": "20"}])
+    pdf = document_pdf(rare)
+    assert "SAM Samovar « Самовар » électrique 1 u 80,00 20 % 80,00" in pdf_text(pdf)
+    assert {"Agora-Sans", "Agora-Sans-Bold"} < pdf_fonts(pdf) and any("DejaVu" in f for f in pdf_fonts(pdf))
+    assert len(pdf) < 3 * len(plain)  # the fallback font is subset, not embedded whole
+
+
 def test_pdf_time_per_invoice(seller, capsys):
     """Target ≤ 150 ms per invoice (issue §10; the bench is `make bench`). Measured as CPU time, which the
     other processes of a busy machine do not inflate; the ceiling here only catches a gross regression."""

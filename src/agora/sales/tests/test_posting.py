@@ -3,9 +3,11 @@ credit notes posting the reverse, a deposit invoice then the final invoice deduc
 
 from datetime import date
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 
+from agora.core.totals import LineIn, Reduction, document_totals
 from agora.ledger.models import Account, Entry
 from agora.sales.models import DocumentKind, DocumentState
 from agora.sales.services.documents import (
@@ -16,6 +18,7 @@ from agora.sales.services.documents import (
     invoice_validate,
     order_deliver,
 )
+from agora.sales.services.posting import revenue_by_account
 
 from .builders import (
     DAY,
@@ -208,3 +211,22 @@ def test_shipping_falls_back_to_708_without_7085(books):
     invoice = invoice_validate(actor=seller, invoice=make_invoice(
         organisation, seller, customer, [line(goods, 1)], shipping="15"))
     assert ("708", "0.00", "15.00", "", "") in entry_lines(invoice)
+
+
+def test_revenue_without_reductions_is_the_sum_of_line_nets_per_account():
+    """The batch's short cut (line nets summed per account) gives what the per-rate computation gives."""
+    def row(quantity, price, rate, discount, account):
+        return SimpleNamespace(quantity=Decimal(quantity), unit_price=Decimal(price), vat_rate=Decimal(rate),
+                               discount_pct=Decimal(discount), revenue_account=account)
+
+    lines = [row("3", "33.333", "20", "7.5", "707"), row("1.5", "19.99", "20", "0", "706"),
+             row("2", "0.005", "5.5", "0", "707"), row("7", "12.3456", "20", "12", "7071")]
+    nets = [x.net for x in document_totals(lines=[LineIn(x.quantity, x.unit_price, x.vat_rate, x.discount_pct)
+                                                  for x in lines]).lines]
+    assert revenue_by_account(lines, [], nets) == revenue_by_account(lines, [])
+    # 707: 3 × 33.333 = 100.00 (99.999) − 7.50 = 92.50, plus 2 × 0.005 = 0.01; 706: 29.99 (29.985);
+    # 7071: 86.42 (86.4192) − 10.37 (10.3704) = 76.05
+    assert revenue_by_account(lines, [], nets) == {"707": Decimal("92.51"), "706": Decimal("29.99"),
+                                                   "7071": Decimal("76.05")}
+    reductions = [Reduction("Remise", Decimal("5"))]
+    assert revenue_by_account(lines, reductions, nets) == revenue_by_account(lines, reductions)
