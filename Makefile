@@ -43,6 +43,14 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/sales.py
 	$(BIN)/python bench/sales_reminders.py
+	$(BIN)/python bench/stock.py
+	$(BIN)/python bench/einvoice.py
+	$(BIN)/python bench/payments.py
+	$(BIN)/python -c "import psycopg; c = psycopg.connect('$(PG_URL)', autocommit=True); \
+	  c.execute('DROP DATABASE IF EXISTS agora_bench_payments'); c.execute('CREATE DATABASE agora_bench_payments')" \
+	  && AGORA_DATABASE_URL=$(dir $(PG_URL))agora_bench_payments $(BIN)/python bench/payments.py
+	$(BIN)/python bench/procurement.py
+	$(BIN)/python bench/purchasing.py
 
 clean:
 	rm -rf $(VENV) var
