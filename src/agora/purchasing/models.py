@@ -81,6 +81,7 @@ class PurchaseDocument(models.Model):
                                      default=SourceFormat.NONE)
     einvoice_xml = models.TextField("XML de la facture électronique", blank=True)
     credit_reason = models.CharField("motif de l'avoir", max_length=200, blank=True)
+    returns_goods = models.BooleanField("marchandises retournées au fournisseur (sortie de stock)", default=False)
     notes = models.TextField("notes", blank=True)
     validated_at = models.DateTimeField(null=True, blank=True)
     validated_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")

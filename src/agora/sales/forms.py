@@ -100,3 +100,4 @@ class CreditForm(forms.Form):
         ("return", "Retour de marchandises"), ("claim", "Réclamation"), ("rebate", "Rabais après facturation"),
         ("cancellation", "Annulation")])
     reason = forms.CharField(label="Précisions", max_length=150)
+    returns_goods = forms.BooleanField(label="Marchandises retournées (remise en stock)", required=False)

@@ -100,6 +100,7 @@ class SalesDocument(models.Model):
     credit_reason = models.CharField("motif de l'avoir", max_length=200, blank=True)
     credit_kind = models.CharField("nature de l'avoir", max_length=12, blank=True, choices=[
         ("return", "Retour"), ("claim", "Réclamation"), ("rebate", "Rabais"), ("cancellation", "Annulation")])
+    returns_goods = models.BooleanField("marchandises retournées (remise en stock)", default=False)
     is_deposit = models.BooleanField("facture d'acompte", default=False)
     operation_category = models.CharField("nature de l'opération", max_length=10,
                                           choices=OperationCategory.choices, default=OperationCategory.GOODS)

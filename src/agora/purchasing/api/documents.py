@@ -136,6 +136,7 @@ class PurchaseDocumentOut(PurchaseSummaryOut):
     source_format: str
     has_source_file: bool
     credit_reason: str
+    returns_goods: bool
     notes: str
     entry: int | None
     lines: list[PurchaseLineOut]
@@ -188,6 +189,7 @@ class PurchaseCreditIn(Schema):
     reason: str
     supplier_reference: str = ""
     issue_date: dt.date | None = None
+    returns_goods: bool = False  # the goods go back to the supplier: they leave stock at validation
 
 
 class PurchaseSendIn(Schema):
@@ -218,7 +220,8 @@ def _out(organisation, doc: PurchaseDocument) -> dict:
         "commercial_net": doc.commercial_net, "financial_net": doc.financial_net,
         "escompte_offered_pct": doc.escompte_offered_pct, "escompte_deadline": doc.escompte_deadline,
         "source_format": doc.source_format, "has_source_file": bool(doc.source_file),
-        "credit_reason": doc.credit_reason, "notes": doc.notes, "entry": doc.entry_id,
+        "credit_reason": doc.credit_reason, "returns_goods": doc.returns_goods, "notes": doc.notes,
+        "entry": doc.entry_id,
         "lines": [{"id": x.pk, "position": x.position, "product": x.product_id, "label": x.label,
                    "quantity": x.quantity, "unit": x.unit, "unit_price": x.unit_price, "discount_pct": x.discount_pct,
                    "vat_category": x.vat_category_id, "vat_rate": x.vat_rate, "account": x.account,
@@ -416,7 +419,8 @@ def invoice_credit(request, org: str, doc_id: int, payload: PurchaseCreditIn):
     organisation = organisation_for(request, org, "purchasing.write")
     credit = invoices.credit_note_create_from_invoice(
         actor=request.auth, invoice=_get(organisation, doc_id, Kind.INVOICE), lines=_keys(payload.lines),
-        reason=payload.reason, data=_data(payload, "supplier_reference", "issue_date"))
+        reason=payload.reason, data=_data(payload, "supplier_reference", "issue_date"),
+        returns_goods=payload.returns_goods)
     return Status(201, _out(organisation, credit))
 
 

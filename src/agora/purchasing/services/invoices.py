@@ -17,6 +17,8 @@ from agora.core.errors import BusinessError
 from agora.core.money import ZERO
 from agora.purchasing.domain import Discrepancy, InvoicedLine, OrderedLine, net_unit_price, remaining, three_way_match
 from agora.purchasing.models import PurchaseDocument, PurchaseLine
+from agora.stock.selectors.items import tracked_product_ids
+from agora.stock.services.moves import MoveInput, stock_moves_record
 
 from .documents import (
     Kind,
@@ -186,9 +188,10 @@ def credited_quantities(invoice_line_ids, *, exclude=None) -> dict[int, Decimal]
 
 @transaction.atomic
 def credit_note_create_from_invoice(*, actor, invoice, lines: dict[int, Decimal] | None = None, reason: str = "",
-                                    data: dict | None = None) -> PurchaseDocument:
+                                    data: dict | None = None, returns_goods: bool = False) -> PurchaseDocument:
     """A draft supplier credit note for (part of) a validated invoice: `lines` gives the quantity per invoice
-    line id (None: all that is not credited yet); never more than invoiced minus already credited."""
+    line id (None: all that is not credited yet); never more than invoiced minus already credited.
+    `returns_goods`: the goods go back to the supplier and leave stock when the credit note is validated."""
     invoice = locked(invoice)
     expect(invoice, Kind.INVOICE, {Status.VALIDATED}, "Créer un avoir")
     invoice_lines = list(invoice.lines.order_by("position"))
@@ -220,12 +223,14 @@ def credit_note_create_from_invoice(*, actor, invoice, lines: dict[int, Decimal]
     if not clean["credit_reason"]:
         raise BusinessError("required", "Le motif de l'avoir est obligatoire.", field="credit_reason")
     return new_document(actor=actor, organisation=invoice.organisation, kind=Kind.CREDIT_NOTE,
-                        party=invoice.party, clean=clean, rows=rows, source=invoice)
+                        party=invoice.party, clean=clean, rows=rows, source=invoice,
+                        extra={"returns_goods": bool(returns_goods)})
 
 
 @transaction.atomic
 def credit_note_validate(*, actor, credit_note) -> PurchaseDocument:
-    """Validate a supplier credit note: number AF-…, the reverse entry, invoiced quantities given back."""
+    """Validate a supplier credit note: number AF-…, the reverse entry, invoiced quantities given back and,
+    when the goods went back to the supplier, their exit from stock."""
     credit_note = locked(credit_note)
     expect(credit_note, Kind.CREDIT_NOTE, {Status.DRAFT}, "Valider")
     lines = list(credit_note.lines.filter(credited_line__isnull=False))
@@ -240,5 +245,21 @@ def credit_note_validate(*, actor, credit_note) -> PurchaseDocument:
     before = snapshot(credit_note)
     _issue(credit_note, actor)
     _track(credit_note, -1)
+    if credit_note.returns_goods:
+        _stock_returns(credit_note, actor)
     audit(credit_note, actor, "credit_note.validate", before)
     return credit_note
+
+
+def _stock_returns(credit_note: PurchaseDocument, actor) -> None:
+    """Goods returned to the supplier leave stock with the credit note, in its transaction: one exit per line of
+    a product tracked in stock, valued by the item's method (refused, and the validation with it, when stock is
+    short and the item forbids negative stock)."""
+    lines = [x for x in credit_note.lines.order_by("position") if x.product_id and x.quantity > 0]
+    tracked = tracked_product_ids(organisation=credit_note.organisation, product_ids={x.product_id for x in lines})
+    moves = [MoveInput(product_id=line.product_id, quantity=line.quantity, kind="return_out",
+                       date=credit_note.issue_date, origin_type="purchasing.credit_note", origin_id=credit_note.pk,
+                       label=f"Avoir fournisseur {credit_note.number} — retour {credit_note.party.name}"[:200])
+             for line in lines if line.product_id in tracked]
+    if moves:
+        stock_moves_record(actor=actor, organisation=credit_note.organisation, moves=moves)

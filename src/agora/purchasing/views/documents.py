@@ -263,7 +263,7 @@ ACTIONS = {
         actor=r.user, invoice=d, accept_discrepancies=_checked(r, "accept_discrepancies"))),
     "credit": (Kind.INVOICE, "purchasing.write", lambda r, d: invoices.credit_note_create_from_invoice(
         actor=r.user, invoice=d, lines=_per_line(r, "credit-"), reason=r.POST.get("reason", ""),
-        data=_invoice_data(r))),
+        data=_invoice_data(r), returns_goods=_checked(r, "returns_goods"))),
     "validate_credit": (Kind.CREDIT_NOTE, "purchasing.validate",
                         lambda r, d: invoices.credit_note_validate(actor=r.user, credit_note=d)),
     "delete": (tuple(Kind.values), "purchasing.write",

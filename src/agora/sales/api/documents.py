@@ -120,6 +120,7 @@ class DocumentOut(SummaryOut):
     source: int | None
     credited_invoice: int | None
     credit_reason: str
+    returns_goods: bool
     operation_category: str
     vat_on_debits: bool
     reductions: list[dict]
@@ -168,6 +169,7 @@ class CreditIn(Schema):
     quantities: dict[int, AmountIn] | None = None
     reason: str
     kind_of_credit: str
+    returns_goods: bool = False  # the goods came back: they re-enter stock when the credit note is validated
 
 
 class ExpireIn(Schema):
@@ -195,7 +197,8 @@ def _out(organisation, doc: SalesDocument) -> dict:
         "customer_name": doc.customer_name, "customer_address": doc.customer_address,
         "customer_siren": doc.customer_siren, "customer_reference": doc.customer_reference,
         "payment_term": doc.payment_term_id, "source": doc.source_id, "credited_invoice": doc.credited_invoice_id,
-        "credit_reason": doc.credit_reason, "operation_category": doc.operation_category,
+        "credit_reason": doc.credit_reason, "returns_goods": doc.returns_goods,
+        "operation_category": doc.operation_category,
         "vat_on_debits": doc.vat_on_debits, "reductions": doc.reductions, "cash_discount_pct": doc.cash_discount_pct,
         "shipping": doc.shipping, "deposit_deducted": doc.deposit_deducted, "lines_total": doc.lines_total,
         "commercial_net": doc.commercial_net, "financial_net": doc.financial_net, "entry": doc.entry_id,
@@ -380,7 +383,8 @@ def invoice_credit(request, org: str, doc_id: int, payload: CreditIn):
     organisation = organisation_for(request, org, "sales.write")
     credit = services.credit_note_from_invoice(
         actor=request.auth, invoice=_get(organisation, doc_id, DocumentKind.INVOICE),
-        quantities=_quantities(payload.quantities), reason=payload.reason, kind_of_credit=payload.kind_of_credit)
+        quantities=_quantities(payload.quantities), reason=payload.reason, kind_of_credit=payload.kind_of_credit,
+        returns_goods=payload.returns_goods)
     return Status(201, _out(organisation, credit))
 
 

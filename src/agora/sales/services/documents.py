@@ -848,8 +848,9 @@ def invoice_validate(*, actor, invoice) -> SalesDocument:
 
 @transaction.atomic
 def credit_note_from_invoice(*, actor, invoice, quantities: dict[int, Decimal] | None = None, reason: str,
-                             kind_of_credit: str) -> SalesDocument:
-    """A draft credit note for (part of) a validated invoice: never more than invoiced minus already credited."""
+                             kind_of_credit: str, returns_goods: bool = False) -> SalesDocument:
+    """A draft credit note for (part of) a validated invoice: never more than invoiced minus already credited.
+    `returns_goods`: the customer sent the goods back and they go back into stock when the note is validated."""
     invoice = _locked(invoice)
     _expect(invoice, Kind.INVOICE, {State.VALIDATED}, "Créer un avoir")
     if kind_of_credit not in CREDIT_KINDS:
@@ -857,6 +858,9 @@ def credit_note_from_invoice(*, actor, invoice, quantities: dict[int, Decimal] |
                             field="kind_of_credit")
     if not (reason or "").strip():
         raise BusinessError("required", "Le motif de l'avoir est obligatoire.", field="reason")
+    if returns_goods and kind_of_credit == "rebate":
+        raise BusinessError("rebate_returns_goods", "Un rabais ne s'accompagne pas d'un retour de marchandises.",
+                            field="returns_goods")
     lines = list(invoice.lines.order_by("line_no"))
     credited = _credited([line.pk for line in lines])
     left = {line.pk: remaining(line.quantity, credited.get(line.pk, ZERO)) for line in lines}
@@ -874,15 +878,33 @@ def credit_note_from_invoice(*, actor, invoice, quantities: dict[int, Decimal] |
     return _new(actor=actor, organisation=invoice.organisation, kind=Kind.CREDIT_NOTE, party=invoice.party,
                 data=_header(invoice, shipping=shipping), rows=rows, source=invoice,
                 extra={"credited_invoice": invoice, "credit_kind": kind_of_credit,
-                       "credit_reason": reason.strip()[:200]})
+                       "credit_reason": reason.strip()[:200], "returns_goods": bool(returns_goods)})
 
 
 @transaction.atomic
 def credit_note_validate(*, actor, credit_note) -> SalesDocument:
-    """Issue the credit note (series AV) and post the reverse of the invoice rules."""
+    """Issue the credit note (series AV), post the reverse of the invoice rules and, when the goods came back,
+    put them back into stock."""
     credit_note = _locked(credit_note)
     _expect(credit_note, Kind.CREDIT_NOTE, {State.DRAFT}, "Valider")
     rows = _copy_back(credit_note)
     _check_sources(credit_note, rows)
-    return issue_documents(actor=actor, organisation=credit_note.organisation, documents=[credit_note],
-                           action="credit_note.validate")[0]
+    credit_note = issue_documents(actor=actor, organisation=credit_note.organisation, documents=[credit_note],
+                                  action="credit_note.validate")[0]
+    if credit_note.returns_goods:
+        _stock_returns(credit_note, actor)
+    return credit_note
+
+
+def _stock_returns(credit_note: SalesDocument, actor) -> None:
+    """Returned goods re-enter stock with the credit note, in its transaction: one return per line of a product
+    tracked in stock, valued at the item's current cost (the stock module's rule for a return without cost)."""
+    lines = [line for line in credit_note.lines.all() if line.product_id and line.quantity > 0]
+    tracked = tracked_product_ids(organisation=credit_note.organisation,
+                                  product_ids=[line.product_id for line in lines])
+    moves = [MoveInput(product_id=line.product_id, quantity=line.quantity, kind="return_in", date=credit_note.date,
+                       origin_type="sales.credit_note", origin_id=credit_note.pk,
+                       label=f"Avoir {credit_note.number} — retour {credit_note.party.name}"[:200])
+             for line in sorted(lines, key=lambda x: x.line_no) if line.product_id in tracked]
+    if moves:
+        stock_moves_record(actor=actor, organisation=credit_note.organisation, moves=moves)

@@ -322,7 +322,8 @@ ACTIONS = {
                         lambda r, d: services.credit_note_validate(actor=r.user, credit_note=d)),
     "credit": (DocumentKind.INVOICE, "sales.write", lambda r, d: services.credit_note_from_invoice(
         actor=r.user, invoice=d, quantities=_quantities(r), reason=r.POST.get("reason", ""),
-        kind_of_credit=r.POST.get("kind_of_credit", ""))),
+        kind_of_credit=r.POST.get("kind_of_credit", ""),
+        returns_goods=r.POST.get("returns_goods") in ("on", "1", "true"))),
     "delete": (tuple(DocumentKind.values), "sales.write",
                lambda r, d: services.document_delete(actor=r.user, document=d)),
 }
