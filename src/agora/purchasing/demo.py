@@ -7,7 +7,9 @@ discrepancy accepted now and then), consumables with an early-payment escompte, 
 Everything runs in date order on an agenda: `demo_steps` yields each day before doing that day's work, so the
 ledger's demo plays it between its own entries (the purchases journal stays numbered in date order and the
 monthly VAT return takes the deductible VAT). The recent weeks stay open: orders awaiting delivery, and a
-draft invoice with a discrepancy waiting for the assistant. Seeded: the same `today` gives the same data.
+draft invoice with a discrepancy waiting for the assistant. Once the year is played, two received e-invoices
+are imported as drafts (`demo_einvoices`): a CII XML quoting an office-supplies order received last week, and a
+Factur-X PDF from the subcontractor. Seeded: the same `today` gives the same data.
 """
 
 import heapq
@@ -22,6 +24,7 @@ from agora.parties.models import Party, PaymentTerm
 from agora.parties.services import party_create
 from agora.purchasing.models import PurchaseKind
 
+from .demo_einvoices import ReceivedInvoice, ReceivedLine, received_import
 from .services.documents import purchase_document_create, purchase_document_update, purchase_order_confirm
 from .services.invoices import (
     credit_note_create_from_invoice,
@@ -50,6 +53,10 @@ SUPPLIERS = [
 EQUIPMENT = {"F101": ["FOUR-MX10", "LV-CAPOT", "TRANCH-300", "HOTTE-2M", "CAFE-2G", "BATT-20"],
              "F106": ["ARM-700"]}
 SUPPLIES = [("KIT-JOINTS", 40), ("DETART-5L", 60)]
+# label, quantity, unit price, account, the reseller's reference: ordered, then invoiced by CII e-invoice
+OFFICE_ORDER = [("Ramette papier A4 80 g (carton de 5)", "6", "23.50", "6064", "IB-A4-5"),
+                ("Cartouche toner laser noir", "2", "86.90", "6064", "IB-TN-2420"),
+                ("Installation et paramétrage de l'imprimante réseau", "1", "150.00", "604", "IB-INST")]
 
 
 def _workday(day: date) -> date:
@@ -86,6 +93,7 @@ class _PurchasingDemo:
         self.agenda = _Agenda(today)
         self.suppliers: dict[str, Party] = {}
         self.invoice_no = 4100
+        self.office_order = None  # placed two weeks before `today`, invoiced by CII e-invoice
 
     def setup(self) -> None:
         terms = {t.code: t for t in PaymentTerm.objects.filter(organisation=self.organisation)}
@@ -211,13 +219,54 @@ class _PurchasingDemo:
                                            "account": "2183"}])
         self.agenda.at(day + timedelta(days=6), lambda d: self._receive(order, d, partial=False))
 
+    def _office_order(self, day: date) -> None:
+        """Office supplies and a printer installation from the IT reseller, received in full five days later:
+        its invoice arrives as a CII e-invoice (`_einvoices`)."""
+        self.office_order = self._order(day, "F105", [
+            {"label": label, "quantity": quantity, "unit_price": price, "vat_category": self.vat20, "account": account}
+            for label, quantity, price, account, _reference in OFFICE_ORDER])
+
+        def receive(d):
+            receipt = receipt_create_from_order(actor=self.actor, order=self.office_order, on=d,
+                                                supplier_reference=self._reference("BL"))
+            receipt_validate(actor=self.actor, receipt=receipt)
+        self.agenda.at(day + timedelta(days=5), receive)
+
+    def _einvoices(self) -> None:
+        """Two e-invoices received in the last days, imported as drafts waiting for the assistant."""
+        office, year = self.office_order, self.today.year
+        invoices = [
+            (ReceivedInvoice(
+                number=f"IB-{year}-0187", issue_date=self.today - timedelta(days=6),
+                due_date=self.today + timedelta(days=24), seller=self.suppliers["F105"],
+                order_reference=office.number if office else "", note="Merci de votre confiance.",
+                lines=[ReceivedLine(label, Decimal(quantity), Decimal(price), reference,
+                                    order_line=n if office else None)
+                       for n, (label, quantity, price, _account, reference) in enumerate(OFFICE_ORDER, start=1)]),
+             False),
+            (ReceivedInvoice(
+                number=f"ISM-{year}-0342", issue_date=self.today - timedelta(days=3),
+                due_date=self.today + timedelta(days=42), seller=self.suppliers["F102"],
+                note="Intervention du technicien chez votre client, bon d'intervention signé joint.",
+                lines=[ReceivedLine("Dépannage four mixte chez le client (main-d'œuvre, heures)", Decimal("2.5"),
+                                    Decimal("62.00")),
+                       ReceivedLine("Déplacement forfait Lyon et agglomération", Decimal(1), Decimal("45.00")),
+                       ReceivedLine("Joint de porte de four mixte (pièce détachée)", Decimal(1), Decimal("38.50"),
+                                    "JP-MX10")]),
+             True),
+        ]
+        for invoice, as_pdf in invoices:
+            received_import(actor=self.actor, organisation=self.organisation, invoice=invoice, as_pdf=as_pdf)
+
     def steps(self) -> Iterator[date]:
         self.setup()
         year = self.today.year
         for month in range(1, self.today.month + 1):
             self._month(year, month)
         self.agenda.at(date(year, 2, 16), self._computer)
+        self.agenda.at(max(self.today - timedelta(days=14), date(year, 1, 1)), self._office_order)
         yield from self.agenda.run()
+        self._einvoices()
 
 
 def purchasing_steps(*, organisation, actor, today: date) -> Iterator[date]:
