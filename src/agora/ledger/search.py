@@ -6,10 +6,10 @@ page and its count). Each database gets a trigram index that finds the few entri
 - SQLite: an FTS5 table with the trigram tokenizer over (label, reference), external content (it stores only
   the index, not a copy of the text), kept in step by triggers on ledger_entry;
 - PostgreSQL: pg_trgm GIN indexes on UPPER(label) and UPPER(reference), the very expressions Django writes for
-  `icontains`, and a B-tree on (organisation, number): the planner combines the three arms of the search's OR
-  (label, reference, number) in a BitmapOr by itself, or walks the list order for a common word.
+  `icontains`, and a B-tree on (organisation, number), combined in a BitmapOr by a first query with no ORDER BY
+  that reads the hits' ids (`_postgres_scope`); the page is then read by id.
 
-On SQLite the index only narrows the rows (`entry_scope`); the entry list still applies Django's own
+On both the index only narrows the rows (`entry_scope`); the entry list still applies Django's own
 `icontains` filter to them, so results are exactly those of the unindexed query. Texts shorter than three
 characters hold no trigram: they keep the plain scan. Installed by migration 0005; a migration that rebuilds
 ledger_entry on SQLite (Django copies the table) must lift and restore these triggers as 0003 does for the
@@ -91,8 +91,12 @@ def entry_scope(*, organisation, search: str, number: int | None) -> Q:
     per organisation) and test each of a million entries against the candidates, so the organisation test is
     wrapped in likely(): the candidates then come first, each fetched by its id.
     """
-    if len(search) < MIN_LENGTH or connection.vendor != "sqlite":
-        return Q(organisation=organisation)  # PostgreSQL's planner picks its trigram indexes itself
+    if len(search) < MIN_LENGTH:
+        return Q(organisation=organisation)
+    if connection.vendor == "postgresql":
+        return _postgres_scope(organisation=organisation, search=search, number=number)
+    if connection.vendor != "sqlite":
+        return Q(organisation=organisation)
     # Trigram FTS5 folds case at least as widely as LIKE: every LIKE match is among its rows.
     match = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
     phrase = '"' + search.replace('"', '""') + '"'
@@ -110,3 +114,19 @@ def entry_scope(*, organisation, search: str, number: int | None) -> Q:
             fiscal_year__in=FiscalYear.objects.filter(organisation=organisation).values("pk"),
         ).order_by().values("pk"), all=True)
     return Q(_Likely(Exact(F("organisation_id"), organisation.pk))) & Q(pk__in=candidates)
+
+
+def _postgres_scope(*, organisation, search: str, number: int | None) -> Q:
+    """The ids of the entries holding `search`, read first by a query with no ORDER BY: PostgreSQL then takes
+    its trigram indexes (a BitmapOr). Left to plan the page itself, with a small LIMIT and the list's order, it
+    walks the list-order index and filters a million rows one by one (the LIMIT trap). Above MAX_CANDIDATES
+    hits (a common word), walking the list order is the right plan: no narrowing then."""
+    query = Q(label__icontains=search) | Q(reference__icontains=search)
+    if number is not None:
+        query |= Q(number=number)
+    ids = list(Entry.objects.filter(query, organisation=organisation).order_by()
+               .values_list("pk", flat=True)[:MAX_CANDIDATES + 1])
+    if len(ids) > MAX_CANDIDATES:
+        return Q(organisation=organisation)
+    # An empty list would let Django skip the page's queries altogether: 0 names no entry and keeps them.
+    return Q(organisation=organisation, pk__in=ids or [0])

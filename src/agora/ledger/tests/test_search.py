@@ -127,3 +127,17 @@ def test_search_index_is_installed_after_all_migrations(db):
                            "ORDER BY indexname")
             assert [row[0] for row in cursor.fetchall()] == ["entry_label_trgm", "entry_number",
                                                              "entry_reference_trgm"]
+
+
+@pytest.mark.parametrize("limit", [search.MAX_CANDIDATES, 1])
+def test_postgresql_narrows_to_the_ids_of_the_hits_unless_the_word_is_common(books, monkeypatch, limit):
+    """On PostgreSQL the hits are read first (no ORDER BY, so the trigram indexes serve), and the page is then
+    read by id; above MAX_CANDIDATES hits the list order is walked instead. Same results either way."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL path (SQLite narrows through FTS5, tested above)")
+    org, _ = books
+    monkeypatch.setattr(search, "MAX_CANDIDATES", limit)
+    scope = search.entry_scope(organisation=org, search="Martin", number=None)
+    narrowed = "pk__in" in str(scope)
+    assert narrowed is (limit > 1)  # "Martin" is in 2 entries of this organisation
+    assert found(org, "Martin") == plain(org, "Martin")
