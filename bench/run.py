@@ -74,12 +74,17 @@ def rows_for(backend: str, r: dict) -> list[tuple]:
     post, tb, gl, fec, page = r["post"], r["trial_balance"], r["general_ledger"], r["fec"], r["list_page"]
     lines = post["lines"]
     tb_worst = max(tb["general_s"])
+    # The issue sets the posting rate for SQLite; on PostgreSQL it is a figure (the server's round trips).
+    posting_target = "≥ 2,000 entries/s" if backend == "SQLite" else "(figure)"
+
+    def posting(rate: float) -> str:
+        return _ok(rate >= 2000) if backend == "SQLite" else ""
+
     out = [
         (backend, f"posting {post['target_entries']:,} entries × 3 lines (entries_post, batches of 1,000)",
-         f"{post['target_rate']:,.0f} entries/s", "≥ 2,000 entries/s", _ok(post["target_rate"] >= 2000)),
+         f"{post['target_rate']:,.0f} entries/s", posting_target, posting(post["target_rate"])),
         (backend, "  same, on the process's CPU time (≈ quiet machine; not the PostgreSQL server's)",
-         f"{post['target_cpu_rate']:,.0f} entries/s", "≥ 2,000 entries/s",
-         _ok(post["target_cpu_rate"] >= 2000)),
+         f"{post['target_cpu_rate']:,.0f} entries/s", posting_target, posting(post["target_cpu_rate"])),
         (backend, f"posting all {post['entries']:,} entries ({lines:,} lines)",
          f"{post['rate']:,.0f} entries/s in {post['posting_s']:.0f} s", "(figure)", ""),
         (backend, f"trial balance over {lines:,} lines (3 runs, worst)",
