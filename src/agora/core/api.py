@@ -12,7 +12,7 @@ from typing import Annotated
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 from pydantic import BeforeValidator, PlainSerializer
@@ -21,7 +21,7 @@ from .errors import BusinessError, PermissionDenied
 from .models import Membership, Organisation
 from .money import round_money
 from .permissions import organisations_of, require, roles_of
-from .services import api_token_user
+from .services import api_token_user, user_create
 
 NOT_FOUND = "Introuvable."
 
@@ -251,3 +251,27 @@ def org_list(request):
 def org_get(request, org: str):
     organisation = organisation_for(request, org, "organisation.view")
     return _organisation_out(organisation, roles_of(request.auth, organisation))
+
+
+class UserCreateIn(Schema):
+    username: str
+    first_name: str = ""
+    last_name: str = ""
+    email: str = ""
+    role: str
+
+
+class UserCreateOut(Schema):
+    id: int
+    username: str
+    temporary_password: str
+
+
+@router.post("/orgs/{org}/users", response={201: UserCreateOut, **BODY_ERRORS},
+             summary="Créer un utilisateur et lui donner un rôle")
+def org_user_create(request, org: str, payload: UserCreateIn):
+    """Administrators only. The temporary password is in this answer only: pass it on to the user, who changes
+    it on the profile page."""
+    organisation = organisation_for(request, org, "organisation.manage")
+    user, password = user_create(actor=request.auth, organisation=organisation, **payload.dict())
+    return Status(201, {"id": user.pk, "username": user.username, "temporary_password": password})

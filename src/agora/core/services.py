@@ -1,10 +1,13 @@
-"""Writes on organisations, memberships and API tokens."""
+"""Writes on organisations, users, memberships and API tokens."""
 
 import hashlib
 import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -12,7 +15,7 @@ from django.utils.text import slugify
 from .audit import audit_record, snapshot
 from .errors import BusinessError
 from .identifiers import clean_ape_code, clean_siren, clean_siret, clean_vat_number
-from .models import ApiToken, LoginAttempt, Membership, Organisation, Role
+from .models import ApiToken, LoginAttempt, Membership, Organisation, Role, User
 
 ORGANISATION_FIELDS = [
     "slug", "legal_name", "legal_form", "kind", "siren", "siret", "vat_number", "ape_code", "rcs_city",
@@ -100,6 +103,49 @@ def membership_grant(*, actor, organisation: Organisation, user, role: str) -> M
         audit_record(organisation=organisation, actor=actor, action="membership.grant", obj=membership,
                      after={"user": user.username, "role": role})
     return membership
+
+
+def _clean_username(username: str) -> str:
+    username = User.normalize_username((username or "").strip())
+    if not username:
+        raise BusinessError("required", "L'identifiant est obligatoire.", field="username")
+    if len(username) > 150:
+        raise BusinessError("username_too_long", "L'identifiant fait 150 caractères au plus.", field="username")
+    try:
+        UnicodeUsernameValidator()(username)
+    except ValidationError as exc:
+        raise BusinessError("invalid_username", "L'identifiant ne peut contenir que des lettres, des chiffres "
+                            "et les caractères @ . + - _ (sans espace).", field="username") from exc
+    if User.objects.filter(username__iexact=username).exists():
+        raise BusinessError("duplicate_username", f"L'identifiant « {username} » est déjà pris.",
+                            field="username")
+    return username
+
+
+@transaction.atomic
+def user_create(*, actor, organisation: Organisation, username: str, first_name: str, last_name: str,
+                email: str, role: str) -> tuple[User, str]:
+    """Create an active user holding `role` in `organisation`. The random temporary password is returned once
+    (the administrator passes it on; the user changes it on the profile page) and never audited."""
+    username = _clean_username(username)
+    email = (email or "").strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError as exc:
+            raise BusinessError("invalid_email", f"Adresse électronique invalide : « {email} ».",
+                                field="email") from exc
+    if role not in Role.values:
+        raise BusinessError("invalid_role", f"Rôle inconnu : « {role} ».", field="role")
+    password = secrets.token_urlsafe(12)
+    user = User.objects.create_user(username=username, password=password, email=email,
+                                    first_name=(first_name or "").strip()[:150],
+                                    last_name=(last_name or "").strip()[:150])
+    audit_record(organisation=organisation, actor=actor, action="user.create", obj=user,
+                 after={"username": user.username, "first_name": user.first_name, "last_name": user.last_name,
+                        "email": user.email, "role": role})
+    membership_grant(actor=actor, organisation=organisation, user=user, role=role)
+    return user, password
 
 
 @transaction.atomic

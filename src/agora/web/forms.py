@@ -101,6 +101,18 @@ class MembershipGrantForm(forms.Form):
         return username
 
 
+class UserCreateForm(forms.Form):
+    """A colleague's new account; the username, e-mail and role rules are checked by core.services.user_create."""
+
+    username = forms.CharField(label="Identifiant", max_length=150,
+                               widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": "ex. : m.durand"}))
+    first_name = forms.CharField(label="Prénom", max_length=150, required=False)
+    last_name = forms.CharField(label="Nom", max_length=150, required=False)
+    email = forms.CharField(label="Courriel", max_length=254, required=False,
+                            widget=forms.EmailInput(attrs={"autocomplete": "off"}))
+    role = forms.ChoiceField(label="Rôle", choices=Role.choices)
+
+
 class MembershipRevokeForm(forms.Form):
     user = forms.IntegerField(widget=forms.HiddenInput)
     role = forms.ChoiceField(choices=Role.choices, widget=forms.HiddenInput)

@@ -4,6 +4,7 @@ ACTION_LABELS = {
     "organisation.create": "Création de l'organisation",
     "organisation.update": "Modification de l'organisation",
     "membership.grant": "Attribution d'un rôle",
+    "user.create": "Création d'un utilisateur",
     "membership.revoke": "Retrait d'un rôle",
     "api_token.create": "Création d'un jeton d'API",
     "api_token.revoke": "Révocation d'un jeton d'API",

@@ -168,6 +168,8 @@ def org_settings(request, org):
     organisation = request.organisation
     form = forms.OrganisationForm(initial=forms.OrganisationForm.initial_of(organisation))
     grant_form = forms.MembershipGrantForm()
+    create_form = forms.UserCreateForm(prefix="new")
+    new_password = None
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "organisation":
@@ -206,6 +208,19 @@ def org_settings(request, org):
                     role = Role(grant_form.cleaned_data["role"]).label
                     messages.success(request, f"Rôle « {role} » accordé à {grant_form.user}.")
                     return redirect("web:org_settings", org=organisation.slug)
+        elif action == "create_user":
+            create_form = forms.UserCreateForm(request.POST, prefix="new")
+            if create_form.is_valid():
+                try:
+                    user, password = services.user_create(actor=request.user, organisation=organisation,
+                                                          **create_form.cleaned_data)
+                except BusinessError as exc:
+                    forms.add_business_error(create_form, exc)
+                else:
+                    # Rendered, not redirected: the password never goes through the session or a cookie.
+                    create_form = forms.UserCreateForm(prefix="new")
+                    messages.success(request, f"Compte « {user.username} » créé.")
+                    new_password = password
         elif action == "revoke":
             revoke_form = forms.MembershipRevokeForm(request.POST)
             if revoke_form.is_valid():
@@ -227,6 +242,8 @@ def org_settings(request, org):
         "organisation": organisation,
         "form": form,
         "grant_form": grant_form,
+        "create_form": create_form,
+        "new_password": new_password,
         "members": _members_of(organisation),
         "history": history_of(organisation=organisation, obj=organisation)[:50],
     })
