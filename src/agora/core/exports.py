@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from itertools import islice
+from pathlib import Path
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.template.loader import render_to_string
@@ -185,3 +186,15 @@ def pdf_response(template_name: str, context: dict, filename: str, *, max_rows: 
     response["Content-Disposition"] = (_attachment(filename).replace("attachment", "inline", 1) if inline
                                        else _attachment(filename))
     return response
+
+
+def logo_uri(organisation) -> str | None:
+    """The organisation's logo as a file URI WeasyPrint can read; None without a logo or on a storage with no
+    local path (Django's remote storages raise NotImplementedError for `.path`)."""
+    if not organisation.logo:
+        return None
+    try:
+        path = Path(organisation.logo.path)
+    except (NotImplementedError, ValueError):
+        return None
+    return path.as_uri() if path.exists() else None

@@ -6,7 +6,6 @@ Choosing a subcontractor that holds no URSSAF vigilance certificate valid today 
 (Code du travail L8222-1: the client answers jointly for its subcontractor's undeclared work otherwise).
 """
 
-from pathlib import Path
 
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -16,7 +15,7 @@ from agora.core.audit import audit_record
 from agora.core.counters import counter_next
 from agora.core.dates import parse_date
 from agora.core.errors import BusinessError
-from agora.core.exports import pdf_bytes
+from agora.core.exports import logo_uri, pdf_bytes
 from agora.core.mail import mail_send, recipients_parse
 from agora.procurement.domain import line_amount, lines_total
 from agora.procurement.inputs import (
@@ -209,18 +208,7 @@ def rfq_pdf(*, rfq: RequestForQuotation, consulted: RfqSupplier | None = None) -
     return pdf_bytes(PDF_TEMPLATE, {"rfq": rfq, "organisation": organisation, "consulted": consulted,
                                     "lines": list(rfq.lines.select_related("product")),
                                     "supplier_references": _supplier_references(rfq, consulted),
-                                    "logo_uri": _logo_uri(organisation)})
-
-
-def _logo_uri(organisation) -> str | None:
-    """The organisation's logo as a file URI WeasyPrint can read (none on a remote storage)."""
-    if not organisation.logo:
-        return None
-    try:
-        path = Path(organisation.logo.path)
-    except (NotImplementedError, ValueError):
-        return None
-    return path.as_uri() if path.exists() else None
+                                    "logo_uri": logo_uri(organisation)})
 
 
 def _supplier_references(rfq, consulted) -> dict[int, str]:

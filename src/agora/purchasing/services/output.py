@@ -1,14 +1,13 @@
 """The purchase order leaving Agora: its PDF (WeasyPrint through core.exports, with the organisation's logo)
 and its sending to the supplier by e-mail (core.mail, logged on the order and the supplier)."""
 
-from pathlib import Path
 
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from agora.core.errors import BusinessError
-from agora.core.exports import pdf_bytes
+from agora.core.exports import logo_uri, pdf_bytes
 from agora.core.mail import mail_send
 from agora.core.models import OutgoingMail
 from agora.purchasing.models import PurchaseDocument
@@ -18,16 +17,6 @@ from .documents import Kind, Status, audit, expect, locked, snapshot, totals_of
 PDF_TYPE = "application/pdf"
 
 
-def _logo_uri(organisation) -> str | None:
-    if not organisation.logo:
-        return None
-    try:
-        path = Path(organisation.logo.path)
-    except (NotImplementedError, ValueError):  # remote storage: no local path
-        return None
-    return path.as_uri() if path.exists() else None
-
-
 def order_filename(order: PurchaseDocument) -> str:
     return f"Commande-{order.number or f'brouillon-{order.pk}'}.pdf"
 
@@ -35,7 +24,7 @@ def order_filename(order: PurchaseDocument) -> str:
 def order_context(order: PurchaseDocument) -> dict:
     lines = list(order.lines.select_related("product").order_by("position"))
     return {"document": order, "organisation": order.organisation, "party": order.party, "lines": lines,
-            "totals": totals_of(order, lines), "logo_uri": _logo_uri(order.organisation),
+            "totals": totals_of(order, lines), "logo_uri": logo_uri(order.organisation),
             "is_draft": order.status == Status.DRAFT}
 
 

@@ -9,7 +9,6 @@ core.totals (the one computation), fed with the stored lines and reductions.
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -17,6 +16,7 @@ from lxml import etree
 
 from agora.core.audit import audit_record
 from agora.core.errors import BusinessError
+from agora.core.exports import logo_uri
 from agora.core.mail import mail_send
 from agora.core.models import OutgoingMail
 from agora.core.money import ZERO, format_amount
@@ -130,13 +130,7 @@ def document_context(document: SalesDocument) -> dict:
     settings = sales_settings(organisation)
     lines = _lines(document)
     totals = document_totals_of(document, lines)
-    logo_uri = None
-    if organisation.logo:
-        try:
-            path = Path(organisation.logo.path)
-            logo_uri = path.as_uri() if path.exists() else None
-        except (NotImplementedError, ValueError):  # remote storage: no local path
-            logo_uri = None
+    logo = logo_uri(organisation)
     credited = document.credited_invoice if document.credited_invoice_id else None
     is_invoice = document.kind in INVOICE_KINDS
     exemptions = sorted({line.vat_mention for line in lines if line.vat_mention}
@@ -156,7 +150,7 @@ def document_context(document: SalesDocument) -> dict:
         "document": document, "organisation": organisation, "settings": settings, "title": document_title(document),
         "rows": rows, "totals": totals, "foot": _foot(document, totals, tax_rows),
         "tax_rows": [{"rate": f"{_pct(row.rate)} %", "base": row.base, "tax": row.tax, "mention": row.mention}
-                     for row in tax_rows], "logo_uri": logo_uri, "credited": credited,
+                     for row in tax_rows], "logo_uri": logo, "credited": credited,
         "is_invoice": is_invoice, "is_draft": not document.number or document.state == DocumentState.DRAFT,
         "shows_prices": document.kind != DocumentKind.DELIVERY, "exemptions": exemptions,
         "late_interest_rate": _pct(settings.late_interest_rate),

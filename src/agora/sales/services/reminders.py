@@ -179,26 +179,16 @@ def _refresh(run: ReminderRun, settings) -> int:
 
 def letters_pdf(*, organisation, letters: list[Letter]) -> bytes:
     """One PDF holding the letters (one per customer, each starting on a new page)."""
-    from agora.core.exports import pdf_bytes
+    from agora.core.exports import logo_uri, pdf_bytes
 
     settings = settings_of(organisation)
     return pdf_bytes("sales/reminders/letters/pdf.html", {
         "organisation": organisation, "letters": letters, "settings": settings,
-        "rate": _percent(settings.late_interest_rate), "logo_url": _logo_url(organisation)})
+        "rate": _percent(settings.late_interest_rate), "logo_url": logo_uri(organisation) or ""})
 
 
 def _percent(value: Decimal) -> str:
     return f"{value:.2f}".replace(".", ",")
-
-
-def _logo_url(organisation) -> str:
-    logo = getattr(organisation, "logo", None)
-    if logo:
-        try:
-            return "file://" + logo.path
-        except (ValueError, NotImplementedError):
-            return ""
-    return ""
 
 
 def letter_filename(letter: Letter) -> str:
