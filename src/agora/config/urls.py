@@ -16,5 +16,10 @@ urlpatterns = [
     path("o/<slug:org>/approvisionnement/", include("agora.procurement.urls")),
     path("o/<slug:org>/stock/", include("agora.stock.urls")),
     path("o/<slug:org>/tresorerie/", include("agora.treasury.urls")),
+    path("o/<slug:org>/banque/", include("agora.banking.urls")),
+    path("o/<slug:org>/caisse/", include("agora.cash.urls")),
+    path("o/<slug:org>/immobilisations/", include("agora.assets.urls")),
+    path("o/<slug:org>/tva/", include("agora.vat.urls")),
+    path("o/<slug:org>/etats-financiers/", include("agora.financials.urls")),
     path("", include("agora.web.urls")),
 ]

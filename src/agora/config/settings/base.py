@@ -45,6 +45,11 @@ INSTALLED_APPS = [
     "agora.procurement",
     "agora.membership",
     "agora.treasury",
+    "agora.banking",
+    "agora.cash",
+    "agora.assets",
+    "agora.vat",
+    "agora.financials",
     "agora.reporting",
     "agora.web",
 ]

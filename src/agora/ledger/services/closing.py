@@ -13,6 +13,7 @@ from agora.core.errors import BusinessError
 from agora.core.money import ZERO
 
 from ..domain import EntryInput, LineInput
+from ..hooks import closing_checks_run
 from ..models import Entry, EntryLine, FiscalYear, Period, State
 from .posting import entries_post
 from .setup import fiscal_year_create
@@ -74,7 +75,7 @@ def closing_blockers(fiscal_year: FiscalYear) -> list[str]:
                   .aggregate(d=Sum("debit"), c=Sum("credit")))
     if (unbalanced["d"] or ZERO) != (unbalanced["c"] or ZERO):
         blockers.append("La balance de l'exercice n'est pas équilibrée : lancez « agora verify ».")
-    return blockers
+    return blockers + closing_checks_run(fiscal_year)
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ from agora.core.errors import BusinessError
 from agora.parties.models import Party
 
 from ..domain import EntryInput, LineInput, clean_lines, entry_hash
+from ..hooks import posting_guards_run
 from ..models import Account, Entry, EntryLine, FiscalYear, Journal, Period, State
 
 ENTRY_SERIES = "entry:{journal}"
@@ -163,6 +164,7 @@ def entries_post(*, actor, organisation, entries: list[EntryInput]) -> list[Entr
             raise
         entry = _new_entry(organisation, journal, period, data, creator)
         items.append((entry, resolved))
+    posting_guards_run(organisation, entries)
     _seal(organisation, actor, items)
     # Inserted as drafts carrying their number and hash, lines added, then flipped to posted: the triggers
     # refuse lines on a posted entry, so this order is the only one that works.
@@ -279,6 +281,7 @@ def entry_post(*, actor, entry: Entry) -> Entry:
     books = _Books(entry.organisation, [data])
     journal, period, resolved = _resolve(books, data, require_balance=True)
     _check_period(period)
+    posting_guards_run(entry.organisation, [data])
     entry.journal, entry.period, entry.fiscal_year = journal, period, period.fiscal_year
     _seal(entry.organisation, actor, [(entry, resolved)])
     EntryLine.objects.filter(entry=entry).update(posted=True)

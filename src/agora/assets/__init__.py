@@ -1,0 +1,1 @@
+"""Fixed assets, their depreciation schedules and entries, disposals; provisions."""

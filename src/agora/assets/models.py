@@ -1,0 +1,1 @@
+"""Immobilisations: models."""

@@ -1,0 +1,1 @@
+"""Caisse et prévisions: models."""

@@ -1,0 +1,1 @@
+"""États financiers: models."""
