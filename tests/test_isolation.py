@@ -7,6 +7,8 @@ loudly instead of being skipped silently. The ids given are checked to name real
 administrator reaches them), so a wrong mapping cannot make the check pass vacuously.
 """
 
+import importlib
+import importlib.util
 import json
 import re
 from datetime import date
@@ -64,6 +66,14 @@ from agora.treasury.tests.builders import make_supplier as make_paid_supplier
 
 pytestmark = pytest.mark.django_db
 
+# Apps that describe their own objects for this test in `agora/<app>/tests/isolation.py`:
+#   objects(org_b, actor) -> dict   one object of each kind the app's routes name, created in B
+#   API_PATH_PARAMS, API_PARAMS, ROUTE_OBJECTS, ROUTE_KWARGS   merged with the tables below
+# (a new app adds itself here and keeps its fixtures with its code).
+ISOLATION_APPS = tuple(importlib.import_module(f"agora.{app}.tests.isolation")
+                       for app in ("banking", "cash", "assets", "vat", "financials")
+                       if importlib.util.find_spec(f"agora.{app}.tests.isolation"))
+
 METHODS = ("get", "post", "put", "patch", "delete")
 
 
@@ -95,6 +105,8 @@ def world():
         "period": Period.objects.filter(organisation=org_b).first().pk,
         "line": lines.first().pk,
     }
+    for module in ISOLATION_APPS:
+        objects.update(module.objects(org_b, accountant_b))
     return {"a": org_a, "b": org_b, "c": objects.pop("org_c"), "alice": alice, "objects": objects}
 
 
@@ -327,13 +339,15 @@ API_PATH_PARAMS = (("{org}/quotes/", "doc_id", "quote"), ("{org}/orders/", "doc_
                    ("/supplier-comparison", "product_id", "purchased_product"),
                    ("{org}/payment-runs/", "run_id", "payment_run"),
                    ("{org}/payment-lines/", "line_id", "payment_line"),
-                   ("{org}/bank-accounts/", "account_id", "bank_account"))
+                   ("{org}/bank-accounts/", "account_id", "bank_account"),
+                   *(row for module in ISOLATION_APPS for row in getattr(module, "API_PATH_PARAMS", ())))
 API_PARAMS = {"entry_id": "entry", "matching_id": "matching", "party_id": "party", "product_id": "product",
               "doc_id": "invoice", "document_id": "invoice", "receipt_id": "receipt", "slip_id": "slip",
               "run_id": "run", "reminder_id": "reminder", "claim_id": "claim", "member_id": "member",
               "fee_id": "fee", "donation_id": "donation", "category_id": "category", "campaign_id": "campaign",
               "supplier_id": "supplier", "request_id": "purchase_request", "rfq_id": "rfq",
-              "consulted_id": "consulted", "bill_id": "bill", "count_id": "count", "location_id": "location"}
+              "consulted_id": "consulted", "bill_id": "bill", "count_id": "count", "location_id": "location",
+              **{k: v for module in ISOLATION_APPS for k, v in getattr(module, "API_PARAMS", {}).items()}}
 
 
 def _api_object(path: str, param: str) -> str | None:
@@ -427,11 +441,13 @@ ROUTE_OBJECTS = (("/ventes/reclamations/", "claim"), ("/ventes/documents/", "sal
                  ("/approvisionnement/fournisseurs/", "supplier"), ("/stock/couts/nomenclatures/", "bill"),
                  ("/stock/inventaires/", "count"), ("/stock/articles/", "stock_item"),
                  ("/stock/emplacements/", "location"), ("/tresorerie/comptes-bancaires/", "bank_account"),
-                 ("/tresorerie/paiements/ligne/", "payment_line"), ("/tresorerie/paiements/", "payment_run"))
+                 ("/tresorerie/paiements/ligne/", "payment_line"), ("/tresorerie/paiements/", "payment_run"),
+                 *(row for module in ISOLATION_APPS for row in getattr(module, "ROUTE_OBJECTS", ())))
 # Other int kwargs named by their path: (path fragment, kwarg, object of B).
 ROUTE_KWARGS = (("/demandes-de-prix/", "consulted", "consulted"),
                 ("/catalogue-fournisseurs/article/", "product", "purchased_product"),
-                ("/tresorerie/paiements/", "party", "paid_supplier"))
+                ("/tresorerie/paiements/", "party", "paid_supplier"),
+                *(row for module in ISOLATION_APPS for row in getattr(module, "ROUTE_KWARGS", ())))
 # The own-slug screen check runs once per variant: a posted entry and a draft, each kind of sales and purchase
 # document (their screens and actions differ), the imported e-invoice holding a file.
 SCREEN_VARIANTS = ({"entry": "entry", "sales_document": "invoice", "purchase_document": "purchase_order"},
