@@ -71,7 +71,7 @@ pytestmark = pytest.mark.django_db
 #   API_PATH_PARAMS, API_PARAMS, ROUTE_OBJECTS, ROUTE_KWARGS   merged with the tables below
 # (a new app adds itself here and keeps its fixtures with its code).
 ISOLATION_APPS = tuple(importlib.import_module(f"agora.{app}.tests.isolation")
-                       for app in ("banking", "cash", "assets", "vat", "financials")
+                       for app in ("banking", "reconciliation", "cash", "assets", "vat", "financials")
                        if importlib.util.find_spec(f"agora.{app}.tests.isolation"))
 
 METHODS = ("get", "post", "put", "patch", "delete")

@@ -27,7 +27,8 @@ api.add_router("", parties_router)
 api.add_router("", catalog_router)
 api.add_router("", ledger_router)
 api.add_router("", membership_router)
-for app in ("sales", "purchasing", "procurement", "stock", "treasury", "banking", "cash", "assets", "vat",
+for app in ("sales", "purchasing", "procurement", "stock", "treasury", "banking", "reconciliation",
+            "cash", "assets", "vat",
             "financials"):
     for app_router in api_routers(app):
         api.add_router("", app_router)

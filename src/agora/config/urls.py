@@ -17,6 +17,7 @@ urlpatterns = [
     path("o/<slug:org>/stock/", include("agora.stock.urls")),
     path("o/<slug:org>/tresorerie/", include("agora.treasury.urls")),
     path("o/<slug:org>/banque/", include("agora.banking.urls")),
+    path("o/<slug:org>/rapprochement/", include("agora.reconciliation.urls")),
     path("o/<slug:org>/caisse/", include("agora.cash.urls")),
     path("o/<slug:org>/immobilisations/", include("agora.assets.urls")),
     path("o/<slug:org>/tva/", include("agora.vat.urls")),

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "agora.membership",
     "agora.treasury",
     "agora.banking",
+    "agora.reconciliation",
     "agora.cash",
     "agora.assets",
     "agora.vat",

@@ -1,0 +1,1 @@
+"""Rapprochement bancaire: models."""
