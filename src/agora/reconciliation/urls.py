@@ -1,4 +1,4 @@
-"""Rapprochement bancaire screens, all under /o/<org>/rapprochement/ (patterns gathered from reconciliation/views/*.py)."""
+"""Rapprochement bancaire screens, all under /o/<org>/rapprochement/ (patterns from reconciliation/views/*.py)."""
 
 from agora.core.autodiscover import url_patterns
 
