@@ -16,6 +16,18 @@ def round_money(value: Decimal) -> Decimal:
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def allocate(total: Decimal, parts: dict) -> dict:
+    """Split `total` between the keys of `parts` pro rata of their amounts, each share rounded to the cent; the
+    cent left by rounding goes to the largest part, so the shares always add up to `total` exactly."""
+    whole = sum(parts.values(), ZERO)
+    largest = max(parts, key=lambda k: (parts[k], str(k)))
+    if len(parts) == 1 or not whole:
+        return {key: (total if key == largest else ZERO) for key in parts}
+    out = {key: round_money(total * amount / whole) for key, amount in parts.items()}
+    out[largest] += total - sum(out.values(), ZERO)
+    return out
+
+
 def parse_amount(raw, *, field: str = "montant", places: int = 2) -> Decimal:
     """Read "1 234,56", "1234.56", "1.234,56" or a Decimal; refuse anything else with a French error."""
     if isinstance(raw, Decimal):

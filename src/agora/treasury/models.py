@@ -153,6 +153,11 @@ class PaymentLine(models.Model):
         return f"{self.reference} — {self.amount}"
 
     @property
+    def is_set_off(self) -> bool:
+        """A credit note or payment on account set against the supplier's invoices (negative line)."""
+        return self.amount_due < 0
+
+    @property
     def settled(self) -> Decimal:
         """What the payment clears on the supplier account: the money paid plus the escompte deducted."""
         return self.amount + self.escompte_amount

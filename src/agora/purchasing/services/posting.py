@@ -12,7 +12,7 @@ the same lines on the other side.
 from collections import defaultdict
 from decimal import Decimal
 
-from agora.core.money import ZERO, round_money
+from agora.core.money import ZERO, allocate
 from agora.core.totals import LineIn, Reduction, document_totals
 from agora.ledger.domain import EntryInput, LineInput
 from agora.ledger.models import Account
@@ -33,18 +33,6 @@ def is_fixed_asset(account: str) -> bool:
     return account.startswith("2")
 
 
-def _share(total: Decimal, parts: dict[str, Decimal]) -> dict[str, Decimal]:
-    """Split `total` between keys pro rata of `parts`; the rounding cent goes to the largest part."""
-    whole = sum(parts.values(), ZERO)
-    if len(parts) == 1 or not whole:
-        largest = max(parts, key=lambda k: (parts[k], k))
-        return {key: (total if key == largest else ZERO) for key in parts}
-    out = {key: round_money(total * amount / whole) for key, amount in parts.items()}
-    largest = max(parts, key=lambda k: (parts[k], k))
-    out[largest] += total - sum(out.values(), ZERO)
-    return out
-
-
 def charges_by_account(document: PurchaseDocument, lines) -> dict[str, Decimal]:
     """Commercial net per account: per VAT rate as core.totals computes it, then within the rate pro rata of
     the line nets, so the parts add up to the document's commercial net exactly."""
@@ -60,7 +48,7 @@ def charges_by_account(document: PurchaseDocument, lines) -> dict[str, Decimal]:
         nets: dict[str, Decimal] = defaultdict(lambda: ZERO)
         for line in group:
             nets[line.account] += line.net_amount
-        for account, amount in _share(rate_net, dict(nets)).items():
+        for account, amount in allocate(rate_net, dict(nets)).items():
             out[account] += amount
     return dict(out)
 
@@ -78,7 +66,7 @@ def vat_by_account(lines, tax_rows) -> dict[tuple[str, Decimal], Decimal]:
                 account = (FIXED_ASSET_VAT_ACCOUNT if is_fixed_asset(line.account)
                            else line.vat_category.input_account)
                 nets[account] += line.net_amount
-        for account, amount in _share(row.tax, dict(nets)).items():
+        for account, amount in allocate(row.tax, dict(nets)).items():
             out[(account, row.rate)] += amount
     return dict(out)
 

@@ -1,12 +1,15 @@
 """Open supplier items, read from the ledger: posted credit lines on supplier accounts (401…, 404…) with a party
-and a due date, not fully matched. Works for invoices from the purchasing app and for those entered directly in
-the ledger alike; a purchase document, when the entry has one, adds the supplier's reference and escompte.
+and a due date, not fully matched — and, for netting in payment runs, the open debit lines on those accounts
+(credit notes, payments on account not yet set against an invoice). Works for invoices from the purchasing app
+and for those entered directly in the ledger alike; a purchase document, when the entry has one, adds the
+supplier's reference and escompte.
 
 Open amount of a line: its credit when unmatched; in a partial matching, its share of what the matching still
-owes (−balance × credit / Σ credits of the matching) — exact when, as payment runs do, one invoice line is
-matched with its payments. Two readings with the same rule: `open_item_rows` (one set-based SQL query, for the
-payment proposal over tens of thousands of items) and `open_items` (an annotated queryset, for the schedule's
-filters, pagination and per-period totals). The tests hold them together.
+owes (−balance × credit / Σ credits of the matching; for a debit line, balance × debit / Σ debits) — exact
+when, as payment runs do, one invoice line is matched with its payments. Two readings with the same rule:
+`open_item_rows` (one set-based SQL query, for the payment proposal over tens of thousands of items) and
+`open_items` (an annotated queryset, for the schedule's filters, pagination and per-period totals). The tests
+hold them together.
 """
 
 from dataclasses import dataclass
@@ -42,8 +45,8 @@ class OpenItem:
     entry_id: int
     party_id: int
     date: date
-    due_date: date
-    credit: Decimal
+    due_date: date  # a debit item has none in the books: its date stands in
+    amount: Decimal  # the line's credit (debit for a debit item)
     open_amount: Decimal
     label: str
     reference: str
@@ -53,19 +56,21 @@ class OpenItem:
 
 # is_full is CAST to an integer for MAX(): PostgreSQL has no MAX(boolean), SQLite stores 0/1.
 _OPEN_SQL = """
-SELECT l.id, l.entry_id, l.party_id, l.date, l.due_date, l.credit, l.label, e.reference, e.origin_type, e.origin_id,
-       CASE WHEN mp.id IS NULL THEN l.credit ELSE l.credit * m.balance / m.credits END AS open_amount
+SELECT l.id, l.entry_id, l.party_id, l.date, COALESCE(l.due_date, l.date), l.{side}, l.label, e.reference,
+       e.origin_type, e.origin_id,
+       CASE WHEN mp.id IS NULL THEN l.{side} ELSE l.{side} * m.balance / m.{side}s END AS open_amount
 FROM {line} l
 JOIN {entry} e ON e.id = l.entry_id
 LEFT JOIN {part} mp ON mp.line_id = l.id
 LEFT JOIN (SELECT p2.matching_id, SUM(p2.amount) AS balance,
                   SUM(CASE WHEN p2.amount < 0 THEN p2.amount ELSE 0 END) AS credits,
+                  SUM(CASE WHEN p2.amount > 0 THEN p2.amount ELSE 0 END) AS debits,
                   MAX(CAST(mm.is_full AS INTEGER)) AS full_flag
            FROM {part} p2 JOIN {matching} mm ON mm.id = p2.matching_id
            WHERE mm.organisation_id = %(org)s AND mm.account_id IN ({accounts})
            GROUP BY p2.matching_id) m ON m.matching_id = mp.matching_id
 WHERE l.organisation_id = %(org)s AND l.posted = %(posted)s AND l.account_id IN ({accounts})
-  AND l.credit > 0 AND l.party_id IS NOT NULL AND l.due_date IS NOT NULL
+  AND l.{side} > 0 AND l.party_id IS NOT NULL {due}
   AND (mp.id IS NULL OR m.full_flag = %(not_full)s)
   {where}
   AND NOT EXISTS (SELECT 1 FROM {payment_line} pl JOIN {payment_run} r ON r.id = pl.run_id
@@ -76,10 +81,14 @@ ORDER BY l.party_id, l.due_date, l.id
 
 
 def open_item_rows(*, organisation, party_id: int | None = None, due_until: date | None = None,
-                   line_ids: list[int] | None = None, exclude_pending: bool = True) -> list[OpenItem]:
+                   line_ids: list[int] | None = None, exclude_pending: bool = True,
+                   side: str = "credit", party_ids: list[int] | None = None) -> list[OpenItem]:
     """Open supplier items in one query (matching balances grouped once, not per line), read from the cursor.
 
-    `exclude_pending` leaves out items selected in a run not executed yet (proposed once, paid once)."""
+    `side` "credit" reads what is owed to suppliers (invoices, with a due date); "debit" what suppliers owe
+    back (credit notes, payments on account). `exclude_pending` leaves out items selected in a run not
+    executed yet (proposed once, paid once)."""
+    assert side in ("credit", "debit")
     from agora.treasury.models import PaymentLine, PaymentRun
 
     accounts = supplier_account_ids(organisation)
@@ -92,8 +101,12 @@ def open_item_rows(*, organisation, party_id: int | None = None, due_until: date
         where += " AND l.party_id = %(party)s"
         params["party"] = party_id
     if due_until is not None:
-        where += " AND l.due_date <= %(due_until)s"
+        where += f" AND l.{'due_date' if side == 'credit' else 'date'} <= %(due_until)s"
         params["due_until"] = due_until
+    if party_ids is not None:
+        if not party_ids:
+            return []
+        where += f" AND l.party_id IN ({', '.join(str(int(pk)) for pk in party_ids)})"
     if line_ids is not None:
         if not line_ids:
             return []
@@ -102,14 +115,15 @@ def open_item_rows(*, organisation, party_id: int | None = None, due_until: date
         line=quote(EntryLine._meta.db_table), entry=quote(Entry._meta.db_table),
         part=quote(MatchingPart._meta.db_table), matching=quote(Matching._meta.db_table),
         payment_line=quote(PaymentLine._meta.db_table), payment_run=quote(PaymentRun._meta.db_table),
-        accounts=", ".join(str(int(pk)) for pk in accounts), where=where,
+        accounts=", ".join(str(int(pk)) for pk in accounts), where=where, side=side,
+        due="AND l.due_date IS NOT NULL" if side == "credit" else "",
         pending=", ".join(f"'{state}'" for state in PENDING_STATES) if exclude_pending else "''",
     )
     out = []
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         while batch := cursor.fetchmany(5000):
-            for (line_id, entry_id, party, day, due, credit, label, reference, origin_type, origin_id,
+            for (line_id, entry_id, party, day, due, amount, label, reference, origin_type, origin_id,
                  open_amount) in batch:
                 open_amount = round_money(Decimal(repr(open_amount)) if isinstance(open_amount, float)
                                           else Decimal(open_amount))
@@ -118,7 +132,7 @@ def open_item_rows(*, organisation, party_id: int | None = None, due_until: date
                 out.append(OpenItem(
                     line_id, entry_id, party, day if isinstance(day, date) else date.fromisoformat(day),
                     due if isinstance(due, date) else date.fromisoformat(due),
-                    round_money(Decimal(repr(credit)) if isinstance(credit, float) else Decimal(credit)),
+                    round_money(Decimal(repr(amount)) if isinstance(amount, float) else Decimal(amount)),
                     open_amount, label, reference, origin_type, origin_id))
     return out
 

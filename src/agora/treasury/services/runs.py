@@ -2,9 +2,12 @@
 
 Proposing reads the open supplier items from the ledger in one query (`selectors.items.open_item_rows`) and
 bulk-inserts the lines: every item due by the run's `due_until`, plus items due later whose escompte is worth
-taking now. Executing (atomic) checks each item is still open for what the run pays, posts one entry in the
-bank account's journal — 401 debit per item, 765/44566 credit for escompte obtained, 512 credit per method —
-matches each invoice line with its payment line, and writes the SEPA credit transfer file for the transfers.
+taking now, then each paid supplier's open credit notes and payments on account (401 debits not yet set
+against an invoice) as negative lines, up to what the run pays that supplier: the bank pays the net.
+Executing (atomic) checks each item is still open for what the run settles, posts one entry in the bank
+account's journal — 401 debit per invoice, 401 credit per credit note set off, 765 and the input VAT given back
+on escompte obtained (44566 or 44562, as the invoice deducted it), 512 credit per method — matches each item
+with its line of that entry, and writes the SEPA credit transfer file for the transfers (net per supplier).
 """
 
 from collections import defaultdict
@@ -20,7 +23,7 @@ from agora.core.bulk import insert_rows
 from agora.core.counters import counter_next
 from agora.core.errors import BusinessError
 from agora.core.identifiers import clean_bic, clean_iban
-from agora.core.money import ZERO, parse_amount
+from agora.core.money import ZERO, allocate, parse_amount, round_money
 from agora.ledger.domain import EntryInput, LineInput
 from agora.ledger.models import EntryLine
 from agora.ledger.services import entries_post, matching_create
@@ -33,7 +36,7 @@ from agora.treasury.services.settings import treasury_settings_of
 NO_ESCOMPTE = Escompte(ZERO, ZERO, None, False)
 DRAFT, APPROVED, EXECUTED = PaymentRun.State.DRAFT, PaymentRun.State.APPROVED, PaymentRun.State.EXECUTED
 ESCOMPTE_ACCOUNT = "765"  # PCG: escomptes obtenus
-ESCOMPTE_VAT_ACCOUNT = "44566"
+ESCOMPTE_VAT_ACCOUNT = "44566"  # when the invoice's entry shows no input VAT line to follow
 ORIGIN = "treasury.paymentrun"
 LINE_FIELDS = ["organisation", "run", "item", "party", "reference", "supplier_reference", "document_id",
                "invoice_date", "due_date", "amount_due", "escompte_pct", "escompte_deadline", "escompte_rate",
@@ -124,11 +127,38 @@ def payment_run_propose(*, actor, organisation, on: date, bank_account: BankAcco
     if not rows:
         raise BusinessError("nothing_to_pay", f"Aucune échéance fournisseur à payer au {_fr(due_until)}.",
                             field="on")
+    rows += _set_off_rows(organisation, run, rows, on=on, parties=parties)
     _insert_lines(rows)
     audit_record(organisation=organisation, actor=actor, action="payment_run.propose", obj=run,
                  after={"date": on, "due_until": due_until, "bank_account": bank_account.pk, "lines": len(rows),
                         "blocked": blocked})
     return run
+
+
+def _set_off_rows(organisation, run: PaymentRun, rows: list[tuple], *, on: date, parties: dict) -> list[tuple]:
+    """Negative lines for what each paid supplier owes back (credit notes, payments on account dated by `on`),
+    oldest first, up to the run's payment to that supplier: a supplier is never paid an invoice in full while
+    holding a credit note, and the net paid stays positive (what does not fit stays open for a later run)."""
+    to_pay: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for row in rows:
+        if row[19]:  # selected
+            to_pay[row[3]] += row[16]
+    items = open_item_rows(organisation=organisation, side="debit", due_until=on, party_ids=sorted(to_pay))
+    facts = purchase_facts(organisation=organisation, items=items)
+    out = []
+    for item in items:
+        applied = min(item.open_amount, to_pay[item.party_id])
+        if applied <= 0:
+            continue
+        to_pay[item.party_id] -= applied
+        fact = facts_of(item, facts)
+        method = PARTY_METHODS.get(parties[item.party_id].payment_method, PaymentMethod.TRANSFER)
+        out.append((
+            organisation.pk, run.pk, item.line_id, item.party_id, (fact.number if fact else "") or item.reference
+            or item.label[:80], fact.supplier_reference if fact else "", fact.document_id if fact else None,
+            item.date, item.due_date, -item.open_amount, ZERO, None, None, ZERO, ZERO, ZERO, -applied, method, "",
+            True, ""))
+    return out
 
 
 def _insert_lines(rows: list[tuple]) -> None:
@@ -163,34 +193,43 @@ def _locked_run(run: PaymentRun, *, states=(DRAFT,)) -> PaymentRun:
 @transaction.atomic
 def payment_line_update(*, actor, line: PaymentLine, selected: bool | None = None, amount=None,
                         method: str | None = None, cheque_number: str | None = None) -> PaymentLine:
-    """Review one line of a proposal: keep or leave it out, pay less than due (partial payment: the escompte
-    is then given up), change the method, record the cheque number."""
+    """Review one line of a proposal: keep or leave it out, pay less than due (a partial payment keeps the
+    escompte on the part it pays), change the method, record the cheque number. On a credit-note line the
+    amount is what is set off (up to its open amount) and the method is the supplier's invoices' one."""
     run = _locked_run(line.run)
     line = PaymentLine.objects.select_for_update().select_related("party").get(pk=line.pk, run=run)
     before = {"selected": line.selected, "amount": line.amount, "method": line.method,
               "cheque_number": line.cheque_number, "escompte_amount": line.escompte_amount}
+    if method is not None and line.is_set_off:
+        if method != line.method:
+            raise BusinessError("set_off_method", f"{line.reference} : un avoir suit le mode de règlement des "
+                                "factures du fournisseur ; changez-le sur une facture.", field="method")
+        method = None
     if method is not None:
         if method not in PaymentMethod.values:
             raise BusinessError("invalid_method", f"Mode de règlement inconnu : « {method} ».", field="method")
         line.method = method
+        PaymentLine.objects.filter(run=run, party_id=line.party_id, amount_due__lt=0).update(method=method)
         line.blocked_reason = _block_reason(line.party, method)
         if line.blocked_reason:
             line.selected = False
     if cheque_number is not None:
         line.cheque_number = cheque_number.strip()[:30]
-    if amount is not None:
+    if amount is not None and line.is_set_off:
+        value = -abs(parse_amount(amount, field="amount"))
+        if not value or value < line.amount_due:
+            raise BusinessError("set_off_amount", f"{line.reference} : l'avoir s'impute pour un montant entre 0 et "
+                                f"{-line.amount_due} ; décochez la ligne pour ne pas l'imputer.", field="amount")
+        line.amount = value
+    elif amount is not None:
         value = parse_amount(amount, field="amount")
         if value <= 0:
             raise BusinessError("zero_amount", f"{line.reference} : le montant à payer doit être positif ; "
                                 "décochez la ligne pour ne pas la payer.", field="amount")
-        full = line.amount_due - line.escompte_available
-        if line.escompte_available and value == full:
-            line.escompte_amount = line.escompte_available
-        elif value > line.amount_due:
+        if value > line.amount_due:
             raise BusinessError("amount_above_open", f"{line.reference} : {value} dépasse le reste dû "
                                 f"({line.amount_due}).", field="amount")
-        else:
-            line.escompte_amount = ZERO
+        line.escompte_amount = escompte_for_payment(line, value)
         line.amount = value
     if selected is not None:
         if selected and line.blocked_reason:
@@ -247,8 +286,10 @@ def payment_run_approve(*, actor, run: PaymentRun) -> PaymentRun:
         raise BusinessError("four_eyes", "Double validation : la campagne doit être approuvée par une autre "
                             "personne que son auteur.", field="run")
     _refresh_blocks(run)
-    if not PaymentLine.objects.filter(run=run, selected=True).exists():
+    selected = list(PaymentLine.objects.filter(run=run, selected=True).select_related("party"))
+    if not selected:
         raise BusinessError("nothing_selected", "Aucune ligne retenue : rien à approuver.", field="run")
+    _check_nets(selected)
     run.state, run.approved_at, run.approved_by = APPROVED, timezone.now(), _user(actor)
     run.save(update_fields=["state", "approved_at", "approved_by"])
     audit_record(organisation=run.organisation, actor=actor, action="payment_run.approve", obj=run,
@@ -258,48 +299,109 @@ def payment_run_approve(*, actor, run: PaymentRun) -> PaymentRun:
 
 # --- execute -------------------------------------------------------------------------------------------------
 
+def escompte_for_payment(line: PaymentLine, value: Decimal) -> Decimal:
+    """The escompte a payment of `value` takes: all of it when paying the discounted balance; on a partial
+    payment, the same rate on the part it settles (value × escompte / discounted balance — the supplier's
+    pct applies to what is paid early); none when paying more than the discounted balance."""
+    full = line.amount_due - line.escompte_available
+    if not line.escompte_available or value > full:
+        return ZERO
+    if value == full:
+        return line.escompte_available
+    return round_money(line.escompte_available * value / full)
+
+
+def _check_nets(lines: list[PaymentLine]) -> None:
+    """Per supplier, credit notes set off leave a positive payment made by one method."""
+    by_party: dict[int, list[PaymentLine]] = defaultdict(list)
+    for line in lines:
+        by_party[line.party_id].append(line)
+    for party_lines in by_party.values():
+        if not any(line.is_set_off for line in party_lines):
+            continue
+        name = party_lines[0].party.name
+        if sum((line.amount for line in party_lines), ZERO) <= 0:
+            raise BusinessError("set_off_above_payment", f"{name} : les avoirs imputés atteignent ou dépassent "
+                                "les factures payées ; réduisez le montant imputé ou décochez un avoir.",
+                                field="lines")
+        if len({line.method for line in party_lines}) > 1:
+            raise BusinessError("set_off_methods", f"{name} : un avoir est imputé, toutes ses factures de la "
+                                "campagne doivent être réglées par le même mode.", field="lines")
+
+
 def _check_still_open(run: PaymentRun, lines: list[PaymentLine]) -> None:
     """Each item must still owe what the run settles: an invoice paid or matched elsewhere since the proposal
-    stops the run, named."""
+    stops the run, named — and a credit note set off must still be open for what is set off."""
     # Lock the invoice lines in a fixed order (their ids) so two runs cannot settle the same item at once.
     ids = sorted(line.item_id for line in lines)
     for start in range(0, len(ids), 900):
         list(EntryLine.objects.select_for_update(of=("self",)).filter(pk__in=ids[start:start + 900])
              .order_by("pk").values_list("pk", flat=True))
     current = {item.line_id: item.open_amount
-               for item in open_item_rows(organisation=run.organisation, line_ids=ids, exclude_pending=False)}
+               for side in ("credit", "debit")
+               for item in open_item_rows(organisation=run.organisation, line_ids=ids, exclude_pending=False,
+                                          side=side)}
     for line in lines:
         open_now = current.get(line.item_id, ZERO)
-        if line.settled > open_now:
+        if abs(line.settled) > open_now:
             detail = "déjà réglée" if open_now == ZERO else f"reste dû {open_now} au lieu de {line.amount_due}"
             raise BusinessError("item_paid_elsewhere", f"La facture {line.reference} de {line.party.name} a été "
                                 f"réglée ou lettrée depuis la proposition ({detail}) : retirez-la ou ajustez le "
                                 "montant avant d'exécuter.", field="lines")
 
 
+def _escompte_vat_by_account(lines: list[PaymentLine]) -> dict[str, Decimal]:
+    """The input VAT given back on the escompte taken, per VAT account: each line's share (pro rata when the
+    payment is partial) split like the invoice's own deduction — 44562 for fixed assets, 44566 otherwise."""
+    taken = [line for line in lines if line.escompte_amount]
+    deducted: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for entry_id, code, debit, credit in (EntryLine.objects.filter(
+            entry_id__in={line.item.entry_id for line in taken}, tax_role="input_vat")
+            .values_list("entry_id", "account__code", "debit", "credit")):
+        deducted[entry_id][code] = deducted[entry_id].get(code, ZERO) + debit - credit
+    out: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for line in taken:
+        vat = line.escompte_vat if line.escompte_amount == line.escompte_available else round_money(
+            line.escompte_vat * line.escompte_amount / line.escompte_available)
+        parts = {code: amount for code, amount in deducted.get(line.item.entry_id, {}).items() if amount > 0}
+        for code, share in allocate(vat, parts or {ESCOMPTE_VAT_ACCOUNT: vat}).items():
+            out[code] += share
+    return {code: amount for code, amount in out.items() if amount}
+
+
 def _entry_input(run: PaymentRun, lines: list[PaymentLine]) -> EntryInput:
     bank = run.bank_account
     out: list[LineInput] = []
     for line in lines:
-        label = f"Règlement {line.reference} {line.party.name}"[:200]
-        out.append(LineInput(account=line.item.account.code, debit=line.settled, party=line.party.code, label=label))
-    escompte_vat = sum((line.escompte_vat for line in lines if line.escompte_amount), ZERO)
+        if line.is_set_off:
+            out.append(LineInput(account=line.item.account.code, credit=-line.settled, party=line.party.code,
+                                 label=f"Imputation avoir {line.reference} {line.party.name}"[:200]))
+        else:
+            out.append(LineInput(account=line.item.account.code, debit=line.settled, party=line.party.code,
+                                 label=f"Règlement {line.reference} {line.party.name}"[:200]))
+    escompte_vat = _escompte_vat_by_account(lines)
     escompte = sum((line.escompte_amount for line in lines), ZERO)
     if escompte:
         # Escompte obtained after invoicing: a financial income (765) for its untaxed part, and the input VAT
-        # deducted on it given back (44566), the price being reduced (CGI art. 267 II-2°).
-        out.append(LineInput(account=ESCOMPTE_ACCOUNT, credit=escompte - escompte_vat,
+        # deducted on it given back, the price being reduced (CGI art. 267 II-2°).
+        out.append(LineInput(account=ESCOMPTE_ACCOUNT, credit=escompte - sum(escompte_vat.values(), ZERO),
                              label=f"Escomptes obtenus {run.number}"))
-        if escompte_vat:
-            out.append(LineInput(account=ESCOMPTE_VAT_ACCOUNT, credit=escompte_vat, tax_role="input_vat",
+        for code, amount in sorted(escompte_vat.items()):
+            out.append(LineInput(account=code, credit=amount, tax_role="input_vat",
+                                 vat_box="19" if code.startswith("44562") else "20",
                                  label=f"TVA sur escomptes obtenus {run.number}"))
     by_method: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    cheques: dict[tuple, list[PaymentLine]] = defaultdict(list)
+    setting_off = {line.party_id for line in lines if line.is_set_off}
     for line in lines:
-        if line.method == PaymentMethod.CHEQUE:
-            out.append(LineInput(account=bank.account.code, credit=line.amount,
-                                 label=f"Chèque {line.cheque_number or 'sans n°'} {line.party.name}"[:200]))
+        if line.method == PaymentMethod.CHEQUE:  # a supplier with a credit note set off gets one cheque, net
+            cheques[("party", line.party_id) if line.party_id in setting_off else ("line", line.pk)].append(line)
         else:
             by_method[line.method] += line.amount
+    for party_lines in cheques.values():
+        numbers = ", ".join(line.cheque_number for line in party_lines if line.cheque_number)
+        out.append(LineInput(account=bank.account.code, credit=sum((line.amount for line in party_lines), ZERO),
+                             label=f"Chèque {numbers} {party_lines[0].party.name}"[:200]))
     for method, total in by_method.items():
         out.append(LineInput(account=bank.account.code, credit=total,
                              label=f"{BANK_LINE_LABELS[method]} fournisseurs {run.number}"))
@@ -323,10 +425,12 @@ def payment_run_execute(*, actor, run: PaymentRun) -> PaymentRun:
                  .order_by("party__name", "party_id", "due_date", "id"))
     if not lines:
         raise BusinessError("nothing_selected", "Aucune ligne retenue : rien à exécuter.", field="run")
-    missing = [line.reference for line in lines if line.method == PaymentMethod.CHEQUE and not line.cheque_number]
+    missing = [line.reference for line in lines
+               if line.method == PaymentMethod.CHEQUE and not line.cheque_number and not line.is_set_off]
     if missing:
         raise BusinessError("cheque_number_missing", f"Numéro de chèque manquant : {', '.join(missing[:5])}.",
                             field="cheque_number")
+    _check_nets(lines)
     _check_still_open(run, lines)
     entry = entries_post(actor=actor, organisation=run.organisation, entries=[_entry_input(run, lines)])[0]
     posted = list(EntryLine.objects.filter(entry=entry).order_by("line_no").values_list("pk", flat=True))

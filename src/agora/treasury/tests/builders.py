@@ -42,16 +42,32 @@ def make_supplier(organisation, code: str = "F001", name: str = "Bois & Cie", *,
 
 
 def supplier_invoice(organisation, actor, supplier, *, net: str, vat: str, due: date, day: date | None = None,
-                     reference: str = "", account: str = "607", origin: tuple[str, str] = ("", "")):
-    """Post a supplier invoice entry (AC); returns its 401 line."""
+                     reference: str = "", account: str = "607", origin: tuple[str, str] = ("", ""),
+                     vat_account: str = "44566"):
+    """Post a supplier invoice entry (AC); returns its 401 line. A fixed asset: account="2183",
+    vat_account="44562"."""
     net_d, vat_d = Decimal(net), Decimal(vat)
     day = day or date(2026, 3, 1)
     lines = [LineInput(account=account, debit=net_d, label=reference, tax_role="base")]
     if vat_d:
-        lines.append(LineInput(account="44566", debit=vat_d, label=reference, tax_role="input_vat", vat_box="20"))
+        lines.append(LineInput(account=vat_account, debit=vat_d, label=reference, tax_role="input_vat",
+                               vat_box="19" if vat_account == "44562" else "20"))
     lines.append(LineInput(account="401", credit=net_d + vat_d, party=supplier.code, label=f"{supplier.name} "
                            f"{reference}", due_date=due))
     entry = entries_post(actor=actor, organisation=organisation, entries=[EntryInput(
         journal="AC", date=day, label=f"Facture {supplier.name} {reference}", reference=reference,
         origin_type=origin[0], origin_id=origin[1], lines=lines)])[0]
+    return EntryLine.objects.get(entry=entry, account__code="401")
+
+
+def supplier_credit_note(organisation, actor, supplier, *, net: str, vat: str, day: date, reference: str = "",
+                         account: str = "607"):
+    """Post a supplier credit note entry (AC: 401 debit, no due date); returns its 401 line."""
+    net_d, vat_d = Decimal(net), Decimal(vat)
+    lines = [LineInput(account="401", debit=net_d + vat_d, party=supplier.code, label=f"Avoir {reference}"),
+             LineInput(account=account, credit=net_d, label=reference, tax_role="base")]
+    if vat_d:
+        lines.append(LineInput(account="44566", credit=vat_d, label=reference, tax_role="input_vat", vat_box="20"))
+    entry = entries_post(actor=actor, organisation=organisation, entries=[EntryInput(
+        journal="AC", date=day, label=f"Avoir {supplier.name} {reference}", reference=reference, lines=lines)])[0]
     return EntryLine.objects.get(entry=entry, account__code="401")

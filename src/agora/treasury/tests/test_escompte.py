@@ -71,8 +71,12 @@ def test_proposal_takes_a_worthwhile_escompte_and_execution_posts_765_and_44566(
                                                                              Decimal("19.10"))
     assert (line.amount_due, line.escompte_amount, line.escompte_vat, line.amount) == (
         Decimal("1200.00"), Decimal("24.00"), Decimal("4.00"), Decimal("1176.00"))
-    # paying less gives up the escompte; paying the discounted amount again takes it back
+    # paying less keeps the escompte on the part paid early: 24 × 1 000 / 1 176 = 20.408… → 20.41 (1 020.41
+    # settled = 2 % of it); paying more than the discounted balance gives it up; the discounted amount takes it all
     payment_line_update(actor=accountant, line=line, amount="1000")
+    line.refresh_from_db()
+    assert line.escompte_amount == Decimal("20.41")
+    payment_line_update(actor=accountant, line=line, amount="1180")
     line.refresh_from_db()
     assert line.escompte_amount == 0
     payment_line_update(actor=accountant, line=line, amount="1176.00")
