@@ -1,4 +1,5 @@
-"""Pure purchasing rules (no ORM): quantities left on a line and the three-way match of a supplier invoice.
+"""Pure purchasing rules (no ORM): quantities left on a line, the unit purchase cost that enters stock, and the
+three-way match of a supplier invoice.
 
 The three-way match compares, per order line, what was ordered, what was received (accepted after the quality
 check) and what is invoiced (by earlier validated invoices plus this one), and the invoiced net unit price with
@@ -31,6 +32,41 @@ def quantity_text(value: Decimal) -> str:
     """A quantity as a French reader expects it: no trailing zeros, a decimal comma."""
     text = f"{Decimal(value).normalize():f}"
     return text.replace(".", ",")
+
+
+@dataclass(frozen=True)
+class CostLine:
+    """One line of a purchase document as the purchase cost sees it."""
+
+    key: int
+    net: Decimal  # line net excl. VAT, after the line discount
+    quantity: Decimal
+    in_stock: bool  # a stock-tracked product: it carries the ancillary costs
+
+
+COST_PLACES = Decimal("0.0001")
+
+
+def landed_unit_costs(lines: list[CostLine], *, reduction_pcts: list[Decimal],
+                      shipping: Decimal) -> dict[int, Decimal]:
+    """Unit purchase cost (coût d'achat) of each line, to 4 places: the line net after the document's successive
+    reductions (remise, rabais, ristourne), plus the ancillary purchase costs (shipping…) spread over the
+    stock-tracked lines pro rata of that net — PCG art. 213-8: purchase price net of commercial reductions plus
+    costs directly attributable to the acquisition. The escompte is not deducted: the books take it as a
+    financial income (765) when obtained."""
+    factor = Decimal(1)
+    for pct in reduction_pcts:
+        factor *= (HUNDRED - Decimal(pct)) / HUNDRED
+    commercial = {line.key: Decimal(line.net) * factor for line in lines}
+    carriers = {line.key for line in lines if line.in_stock and line.quantity}
+    base = sum((commercial[key] for key in carriers), ZERO)
+    out = {}
+    for line in lines:
+        if not line.quantity:
+            continue
+        share = Decimal(shipping) * commercial[line.key] / base if line.key in carriers and base else ZERO
+        out[line.key] = ((commercial[line.key] + share) / Decimal(line.quantity)).quantize(COST_PLACES)
+    return out
 
 
 @dataclass(frozen=True)

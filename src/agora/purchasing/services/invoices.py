@@ -20,6 +20,7 @@ from agora.purchasing.models import PurchaseDocument, PurchaseLine
 from agora.stock.selectors.items import tracked_product_ids
 from agora.stock.services.moves import MoveInput, stock_moves_record
 
+from .costing import invoice_stock_costs_apply
 from .documents import (
     Kind,
     Status,
@@ -173,7 +174,9 @@ def supplier_invoice_validate(*, actor, invoice, accept_discrepancies: bool = Fa
         invoice.discrepancies_accepted_by = user_or_none(actor)
     _issue(invoice, actor)
     _track(invoice, +1)
-    audit(invoice, actor, "invoice.validate", before | {"discrepancies": [d.message for d in discrepancies]})
+    not_recosted = invoice_stock_costs_apply(actor=actor, invoice=invoice)
+    audit(invoice, actor, "invoice.validate", before | {"discrepancies": [d.message for d in discrepancies],
+                                                        "stock_cost_not_corrected": not_recosted})
     return invoice
 
 

@@ -3,8 +3,10 @@
 A receipt line records the quantity delivered, the quantity refused at the check (with a note: the discrepancy
 recorded) and so the quantity accepted. Only validated receipts count: validation adds the accepted quantity to
 the order line's `quantity_received` (the basis of the three-way match) and records the stock entries of
-stock-tracked products (valued at the line's net unit price: price after the line discount). Receiving more than
-what is left on the order is refused unless confirmed explicitly.
+stock-tracked products, valued at their unit purchase cost on the order's terms (`domain.landed_unit_costs`:
+net after the line discount and the order's reductions, plus its shipping spread over the stock lines); the
+supplier invoice corrects that cost when its own terms differ. Receiving more than what is left on the order is
+refused unless confirmed explicitly.
 """
 
 from datetime import date
@@ -16,7 +18,7 @@ from django.utils import timezone
 
 from agora.core.errors import BusinessError
 from agora.core.money import ZERO, parse_amount
-from agora.purchasing.domain import quantity_text, remaining
+from agora.purchasing.domain import CostLine, landed_unit_costs, quantity_text, remaining
 from agora.purchasing.models import PurchaseDocument, PurchaseLine
 from agora.stock.selectors.items import tracked_product_ids
 from agora.stock.services.moves import MoveInput, stock_moves_record
@@ -24,7 +26,6 @@ from agora.stock.services.moves import MoveInput, stock_moves_record
 from .documents import Kind, Status, audit, copy_rows, expect, locked, new_document, number_next, snapshot, user_or_none
 
 ORIGIN_TYPE = "purchasing.receipt"
-COST_PLACES = Decimal("0.0001")
 EXCESS_HINT = "Cochez « confirmer la réception au-delà de la commande » si c'est voulu."
 
 
@@ -118,11 +119,37 @@ def receipt_validate(*, actor, receipt, confirm_excess: bool = False) -> Purchas
     return receipt
 
 
+def document_unit_costs(document: PurchaseDocument, lines, tracked: set[int]) -> dict[int, Decimal]:
+    """Unit purchase cost of each line of `document` (by line id) on that document's reductions and shipping."""
+    return landed_unit_costs(
+        [CostLine(line.pk, line.net_amount, line.quantity, line.product_id in tracked) for line in lines],
+        reduction_pcts=[Decimal(r["pct"]) for r in document.reductions or []], shipping=document.shipping)
+
+
+def receipt_unit_costs(receipt: PurchaseDocument, lines: list[PurchaseLine], tracked: set[int]) -> dict[int, Decimal]:
+    """Unit cost of each receipt line: its order line's cost on the order's terms, or, for a line received
+    without order, its own cost on the receipt's terms."""
+    costs = document_unit_costs(receipt, [line for line in lines if not line.order_line_id], tracked)
+    order_line_ids = {line.order_line_id for line in lines if line.order_line_id}
+    orders = {}
+    for order_line in PurchaseLine.objects.filter(pk__in=order_line_ids).select_related("document"):
+        orders.setdefault(order_line.document_id, order_line.document)
+    for order in orders.values():
+        order_lines = list(order.lines.all())
+        order_tracked = tracked_product_ids(organisation=receipt.organisation,
+                                            product_ids={line.product_id for line in order_lines})
+        order_costs = document_unit_costs(order, order_lines, order_tracked)
+        costs.update({line.pk: order_costs[line.order_line_id] for line in lines
+                      if line.order_line_id in order_costs})
+    return costs
+
+
 def _stock_entries(receipt: PurchaseDocument, lines: list[PurchaseLine], actor) -> None:
     """Stock entries of the accepted quantities of stock-tracked products, in the receipt's transaction."""
     tracked = tracked_product_ids(organisation=receipt.organisation, product_ids={x.product_id for x in lines})
+    costs = receipt_unit_costs(receipt, lines, tracked)
     moves = [MoveInput(product_id=line.product_id, quantity=line.quantity_accepted, kind="receipt",
-                       date=receipt.issue_date, unit_cost=(line.net_amount / line.quantity).quantize(COST_PLACES),
+                       date=receipt.issue_date, unit_cost=costs[line.pk],
                        origin_type=ORIGIN_TYPE, origin_id=receipt.pk, label=f"Réception {receipt.number}")
              for line in lines if line.product_id in tracked and line.quantity_accepted]
     stock_moves_record(actor=actor, organisation=receipt.organisation, moves=moves)

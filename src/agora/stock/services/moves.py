@@ -144,16 +144,20 @@ def _check_transfers(records: list[StockMove]) -> None:
                             "même quantité : utilisez l'écran ou la route des transferts.", field="moves")
 
 
-def _replay(item: StockItem, new_moves: list[tuple[int, StockMove, Decimal | None]]) -> list[StockMove]:
-    """Insert back-dated moves of one item and re-value every later move, from the balance before the first."""
-    first_day = min(move.date for _, move, _ in new_moves)
+def _replay(item: StockItem, new_moves: list[tuple[int, StockMove, Decimal | None]], *,
+            recost: dict[int, Decimal] | None = None, first_day: date | None = None) -> list[StockMove]:
+    """Insert back-dated moves of one item (and/or give entries already recorded a new unit cost: `recost`, by
+    move id) and re-value every later move, from the balance before the first."""
+    recost = recost or {}
+    first_day = min([move.date for _, move, _ in new_moves] + ([first_day] if first_day else []))
     previous = (StockMove.objects.filter(item=item, date__lt=first_day).order_by("-date", "-id").first())
     later = list(StockMove.objects.filter(item=item, date__gte=first_day).order_by("date", "id")[:REPLAY_LIMIT + 1])
     if len(later) > REPLAY_LIMIT:
         raise BusinessError("too_far_back", f"{item.product.reference} : ce mouvement antidaté obligerait à "
                             f"revaloriser plus de {REPLAY_LIMIT} mouvements ; enregistrez-le à une date récente.",
                             field="date")
-    sequence = [(move.date, 0, move.pk, None, move, move.unit_cost if move.cost_given else None) for move in later]
+    sequence = [(move.date, 0, move.pk, None, move, recost.get(move.pk, move.unit_cost if move.cost_given else None))
+                for move in later]
     sequence += [(move.date, 1, index, n, move, cost) for index, (n, move, cost) in enumerate(new_moves)]
     sequence.sort(key=lambda row: row[:3])  # date, then existing moves before the new ones of the same day
     balance = _balance_of(previous)
@@ -164,6 +168,34 @@ def _replay(item: StockItem, new_moves: list[tuple[int, StockMove, Decimal | Non
     StockMove.objects.bulk_update(later, RESULT_FIELDS, batch_size=500)
     _set_balance(item, balance, max(sequence[-1][0], item.last_move_date or sequence[-1][0]))
     return [move for _, move, _ in new_moves]
+
+
+@transaction.atomic
+def stock_moves_recost(*, actor, organisation, costs: dict[int, Decimal], reason: str) -> list[str]:
+    """Give recorded entries a corrected unit cost (the supplier invoice's purchase cost replacing the order's)
+    and re-value every later move of their items. An item counted since the entry keeps its history (the count
+    froze it): it is skipped and named in the list returned, for the caller to report."""
+    moves = list(StockMove.objects.filter(organisation=organisation, pk__in=list(costs), cost_given=True)
+                 .select_related("item__product"))
+    items = _locked_items(organisation, {move.item.product_id for move in moves})
+    skipped, changed = [], []
+    for item in sorted(items.values(), key=lambda i: i.pk):
+        own = [move for move in moves if move.item_id == item.pk and costs[move.pk] != move.unit_cost]
+        if not own:
+            continue
+        first_day = min(move.date for move in own)
+        if item.frozen_until and first_day <= item.frozen_until:
+            skipped.append(f"{item.product.reference} : inventorié le {item.frozen_until:%d/%m/%Y}, coût d'entrée "
+                           "non corrigé")
+            continue
+        _replay(item, [], recost={move.pk: costs[move.pk] for move in own}, first_day=first_day)
+        changed.append((item, own))
+    StockItem.objects.bulk_update([item for item, _ in changed], ["quantity", "value", "unit_cost", "state",
+                                                                  "last_move_date"], batch_size=500)
+    audit_bulk(organisation=organisation, actor=actor, action="stock.move.recost", items=[
+        (move, {"item": item.product.reference, "unit_cost": str(costs[move.pk]), "reason": reason})
+        for item, own in changed for move in own])
+    return skipped
 
 
 def _set_balance(item: StockItem, balance: Balance, last_day: date) -> None:
