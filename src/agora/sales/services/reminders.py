@@ -10,12 +10,13 @@ over 50,000 open invoices takes a few seconds. Invoices paid between preparation
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from agora.core.audit import audit_fields, audit_record
+from agora.core.bulk import load_rows
 from agora.core.errors import BusinessError
 from agora.core.models import AuditEvent, OutgoingMail
 from agora.core.money import format_amount, round_money
@@ -81,29 +82,10 @@ def reminder_run_prepare(*, actor, organisation, on: date) -> ReminderRun:
             fee if professional and not fee_charged else zero, PROPOSED))
     if not reminders:
         raise BusinessError("nothing_to_remind", f"Aucune facture à relancer au {_fr(on)}.", field="on")
-    _insert_reminders(reminders)
+    load_rows(Reminder, REMINDER_FIELDS, reminders)
     audit_record(organisation=organisation, actor=actor, action="reminder_run.prepare", obj=run,
                  after={"date": on, "reminders": len(reminders)})
     return run
-
-
-def _insert_reminders(rows: list[tuple]) -> None:
-    """Write the proposed reminders fast: COPY on PostgreSQL, multi-row INSERT … VALUES on SQLite (Django's
-    bulk_create, or one statement per row, cost more than the database itself for 50,000 rows)."""
-    table = connection.ops.quote_name(Reminder._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(Reminder._meta.get_field(name).column) for name in REMINDER_FIELDS)
-    if connection.vendor == "postgresql":  # COPY: the fastest way in, by far
-        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        return
-    placeholder = "(" + ", ".join(["%s"] * len(REMINDER_FIELDS)) + ")"
-    per_statement = max(1, min(1000, (connection.features.max_query_params or 999) // len(REMINDER_FIELDS)))
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), per_statement):
-            chunk = rows[start:start + per_statement]
-            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {', '.join([placeholder] * len(chunk))}",
-                           [value for row in chunk for value in row])
 
 
 # --- review --------------------------------------------------------------------------------------------------
