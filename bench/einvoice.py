@@ -25,16 +25,14 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from common import postgres_admin, print_table, scale, verdict
+
 ROOT = Path(__file__).resolve().parent.parent
 PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/"
 PG_DATABASE = "agora_bench_einvoice"
 FILES = 1_000
 SAMPLE = 50
 TARGET_S = 60.0
-
-
-def scale() -> float:
-    return float(os.environ.get("BENCH_SCALE", "1.0"))
 
 
 # --- inside the measuring process ------------------------------------------------------------------------------
@@ -140,49 +138,23 @@ def run(database_url: str) -> dict:
     return result
 
 
-def _ok(passed: bool) -> str:
-    return "PASS" if passed else "FAIL"
-
-
 def rows_for(backend: str, r: dict) -> list[tuple]:
     target = TARGET_S * r["count"] / FILES
     steps = r["steps"]
     return [
         (backend, f"import of {r['count']:,} Factur-X PDFs (einvoice_import, one by one)",
          f"{r['seconds']:.1f} s wall ({r['count'] / r['seconds']:.0f} files/s)", f"< {target:.0f} s",
-         _ok(r["seconds"] < target)),
+         verdict(r["seconds"] < target)),
         (backend, "  same, on the process's CPU time (≈ a quiet machine)", f"{r['cpu_s']:.1f} s CPU",
-         f"< {target:.0f} s", _ok(r["cpu_s"] < target)),
+         f"< {target:.0f} s", verdict(r["cpu_s"] < target)),
         (backend, "  every file imported, same total", f"{r['imported']:,} drafts, TTC {', '.join(r['totals'])}",
-         f"{r['count']:,}, one total", _ok(r["imported"] == r["count"] and len(r["totals"]) == 1)),
+         f"{r['count']:,}, one total", verdict(r["imported"] == r["count"] and len(r["totals"]) == 1)),
         (backend, "  per file: median / p95", f"{r['median_ms']:.1f} / {r['p95_ms']:.1f} ms", "(figure)", ""),
         (backend, f"  breakdown (median of {SAMPLE}): PDF extraction / XSD / reading + checks / rest",
          f"{steps['extract']:.1f} / {steps['xsd']:.1f} / {steps['read']:.1f} / {r['write_ms']:.1f} ms", "(figure)",
          ""),
         (backend, "  building the files (not timed above)", f"{r['build_s']:.1f} s", "(figure)", ""),
     ]
-
-
-def print_table(rows: list[tuple]) -> None:
-    widths = [max(len(str(row[i])) for row in rows) for i in range(5)]
-    rule = "  ".join("-" * w for w in widths)
-    print()
-    print("  ".join(str(h).ljust(w) for h, w in zip(("backend", "benchmark", "measured", "target", ""), widths,
-                                                    strict=True)))
-    print(rule)
-    for row in rows:
-        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)))
-    print(rule)
-
-
-def postgres_admin(base: str):
-    import psycopg
-
-    try:
-        return psycopg.connect(base, connect_timeout=3, autocommit=True)
-    except Exception as exc:  # noqa: BLE001 - any failure means: no PostgreSQL here
-        print(f"!!! PostgreSQL does not answer at {base} ({exc.__class__.__name__}): PostgreSQL run SKIPPED !!!")
-        return None
 
 
 def main() -> int:

@@ -21,6 +21,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from common import scale
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "agora.config.settings.test")
@@ -32,10 +34,6 @@ BATCH = 1_000
 ON = date(2026, 12, 31)
 TARGET_S = 2.0
 IBANS = ["FR7630004000031234567890143", "FR1420041010050500013M02606", "FR5410107001010000012345678"]
-
-
-def scale() -> float:
-    return float(os.environ.get("BENCH_SCALE", "1.0"))
 
 
 def build(organisation, actor, open_count: int, paid_count: int) -> None:

@@ -19,7 +19,6 @@ time: other processes on a shared machine slow the wall clock, not the CPU figur
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -30,34 +29,14 @@ from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urlsplit, urlunsplit
 
+from common import postgres_admin, print_table, scale, timed_get, verdict
+
 ROOT = Path(__file__).resolve().parent.parent
 PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/"
 PG_DATABASE = "agora_bench_procurement"
 REQUESTS, DOCUMENTS, PROPOSALS = 50_000, 20_000, 300
 RFQ_SUPPLIERS, RFQ_LINES = 10, 40
 TARGET_LIST_MS, TARGET_RFQ_MS, TARGET_REORDER_S = 200, 300, 3
-
-
-def scale() -> float:
-    return float(os.environ.get("BENCH_SCALE", "1.0"))
-
-
-def timed_get(client, url: str, runs: int = 5) -> dict:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    client.get(url)  # warm-up
-    timings, cpu = [], []
-    for _ in range(runs):
-        tick, tock = time.perf_counter(), time.process_time()
-        response = client.get(url)
-        timings.append(time.perf_counter() - tick)
-        cpu.append(time.process_time() - tock)
-        assert response.status_code == 200, (url, response.status_code)
-    with CaptureQueriesContext(connection) as captured:
-        client.get(url)
-    return {"median_ms": statistics.median(timings) * 1000, "cpu_ms": statistics.median(cpu) * 1000,
-            "queries": len(captured.captured_queries)}
 
 
 def task() -> dict:  # noqa: PLR0915 - one scenario, read top to bottom
@@ -179,10 +158,6 @@ def run(database_url: str) -> dict:
     return result
 
 
-def _ok(passed: bool) -> str:
-    return "✓" if passed else "✗"
-
-
 def rows_for(backend: str, r: dict) -> list[tuple]:
     rows = []
     for label, key in (("first page", "first_page"), ("search by number", "search"),
@@ -190,40 +165,26 @@ def rows_for(backend: str, r: dict) -> list[tuple]:
         m = r["requests"][key]
         rows.append((backend, f"request list ({r['requests']['size']:,}) — {label}", f"{m['median_ms']:.0f} ms "
                      f"(CPU {m['cpu_ms']:.0f} ms, {m['queries']} queries)", f"< {TARGET_LIST_MS} ms",
-                     _ok(m["median_ms"] < TARGET_LIST_MS)))
+                     verdict(m["median_ms"] < TARGET_LIST_MS)))
     same = r["requests"]["first_page"]["queries"] == r["requests"]["small_queries"]
     rows.append((backend, "request list queries: 1 request vs full list",
-                 f"{r['requests']['small_queries']} vs {r['requests']['first_page']['queries']}", "equal", _ok(same)))
+                 f"{r['requests']['small_queries']} vs {r['requests']['first_page']['queries']}", "equal",
+                 verdict(same)))
     for label, key in (("first page", "first_page"), ("à renouveler", "to_renew")):
         m = r["documents"][key]
         rows.append((backend, f"document list ({r['documents']['size']:,}) — {label}",
                      f"{m['median_ms']:.0f} ms (CPU {m['cpu_ms']:.0f} ms)", f"< {TARGET_LIST_MS} ms",
-                     _ok(m["median_ms"] < TARGET_LIST_MS)))
+                     verdict(m["median_ms"] < TARGET_LIST_MS)))
     m = r["rfq"]
     rows.append((backend, f"RFQ page {RFQ_SUPPLIERS} suppliers × {RFQ_LINES} lines",
                  f"{m['median_ms']:.0f} ms (CPU {m['cpu_ms']:.0f} ms, {m['queries']} queries)",
-                 f"< {TARGET_RFQ_MS} ms", _ok(m["median_ms"] < TARGET_RFQ_MS)))
+                 f"< {TARGET_RFQ_MS} ms", verdict(m["median_ms"] < TARGET_RFQ_MS)))
     m = r["reorder"]
     rows.append((backend, f"reorder: {m['proposals']} proposals → {m['requests']} requests",
                  f"{m['seconds']:.2f} s (CPU {m['cpu_s']:.2f} s)", f"< {TARGET_REORDER_S} s",
-                 _ok(m["seconds"] < TARGET_REORDER_S)))
+                 verdict(m["seconds"] < TARGET_REORDER_S)))
     rows.append((backend, "submit one request", f"{r['submit_ms']:.0f} ms", "", ""))
     return rows
-
-
-def print_table(rows: list[tuple]) -> None:
-    widths = [max(len(str(row[i])) for row in rows) for i in range(5)]
-    for row in rows:
-        print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)))
-
-
-def postgres_admin(base: str):
-    try:
-        import psycopg
-
-        return psycopg.connect(base, autocommit=True, connect_timeout=3)
-    except Exception:  # noqa: BLE001 - any failure means "no PostgreSQL here"
-        return None
 
 
 def main() -> int:

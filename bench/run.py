@@ -21,6 +21,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from common import postgres_admin, print_table, verdict
+
 HERE = Path(__file__).resolve().parent
 PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_DATABASE = "agora_bench"
@@ -52,22 +54,8 @@ def postgres_url(base: str, database: str) -> str:
     return urlunsplit(parts._replace(path=f"/{database}"))
 
 
-def postgres_admin(base: str):
-    import psycopg
-
-    try:
-        return psycopg.connect(base, connect_timeout=3, autocommit=True)
-    except Exception as exc:  # noqa: BLE001 (any failure means: no PostgreSQL here)
-        print(f"!!! PostgreSQL does not answer at {base} ({exc.__class__.__name__}): PostgreSQL run SKIPPED !!!")
-        return None
-
-
 def load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
-
-
-def _ok(passed: bool) -> str:
-    return "PASS" if passed else "FAIL"
 
 
 def rows_for(backend: str, r: dict) -> list[tuple]:
@@ -78,7 +66,7 @@ def rows_for(backend: str, r: dict) -> list[tuple]:
     posting_target = "≥ 2,000 entries/s" if backend == "SQLite" else "(figure)"
 
     def posting(rate: float) -> str:
-        return _ok(rate >= 2000) if backend == "SQLite" else ""
+        return verdict(rate >= 2000) if backend == "SQLite" else ""
 
     out = [
         (backend, f"posting {post['target_entries']:,} entries × 3 lines (entries_post, batches of 1,000)",
@@ -88,44 +76,32 @@ def rows_for(backend: str, r: dict) -> list[tuple]:
         (backend, f"posting all {post['entries']:,} entries ({lines:,} lines)",
          f"{post['rate']:,.0f} entries/s in {post['posting_s']:.0f} s", "(figure)", ""),
         (backend, f"trial balance over {lines:,} lines (3 runs, worst)",
-         f"{tb_worst:.3f} s (runs {', '.join(f'{t:.3f}' for t in tb['general_s'])})", "< 1 s", _ok(tb_worst < 1)),
+         f"{tb_worst:.3f} s (runs {', '.join(f'{t:.3f}' for t in tb['general_s'])})", "< 1 s", verdict(tb_worst < 1)),
         (backend, "trial balance nets to zero (Σ debit = Σ credit, exactly)",
-         f"{tb['balanced']['debit']} / {tb['balanced']['credit']}", "equal", _ok(tb["balanced"]["exact"])),
+         f"{tb['balanced']['debit']} / {tb['balanced']['credit']}", "equal", verdict(tb["balanced"]["exact"])),
         (backend, "customer auxiliary trial balance", f"{tb['customers_s']:.3f} s", "< 1 s",
-         _ok(tb["customers_s"] < 1)),
+         verdict(tb["customers_s"] < 1)),
         (backend, f"general ledger CSV streamed ({gl['csv_lines']:,} rows, {gl['bytes'] / 1e6:.0f} MB)",
-         f"{gl['seconds']:.1f} s (process CPU {gl['cpu_s']:.1f} s)", "< 10 s", _ok(gl["seconds"] < 10)),
+         f"{gl['seconds']:.1f} s (process CPU {gl['cpu_s']:.1f} s)", "< 10 s", verdict(gl["seconds"] < 10)),
         (backend, "general ledger peak memory (whole process)",
          f"{gl['peak_rss_mb']:.0f} MB (baseline {gl['baseline_rss_mb']:.0f} MB)", "< 300 MB",
-         _ok(gl["peak_rss_mb"] < 300)),
+         verdict(gl["peak_rss_mb"] < 300)),
         (backend, f"FEC streamed ({fec['fec_lines']:,} rows, {fec['bytes'] / 1e6:.0f} MB)",
-         f"{fec['seconds']:.1f} s (process CPU {fec['cpu_s']:.1f} s)", "< 10 s", _ok(fec["seconds"] < 10)),
+         f"{fec['seconds']:.1f} s (process CPU {fec['cpu_s']:.1f} s)", "< 10 s", verdict(fec["seconds"] < 10)),
         (backend, "FEC peak memory (whole process)",
          f"{fec['peak_rss_mb']:.0f} MB (baseline {fec['baseline_rss_mb']:.0f} MB)", "< 300 MB",
-         _ok(fec["peak_rss_mb"] < 300)),
+         verdict(fec["peak_rss_mb"] < 300)),
     ]
     for name, label in (("first_page", "page 1"), ("page_100", "page 100"), ("search", "search ?q=")):
         figures = page[name]
         out.append((backend, f"entry list {label} ({page['url']}, median of 5)",
                     f"{figures['median_s'] * 1000:.0f} ms (max {figures['max_s'] * 1000:.0f}, "
                     f"process CPU {figures['cpu_median_s'] * 1000:.0f})", "< 200 ms",
-                    _ok(figures["median_s"] < 0.2)))
+                    verdict(figures["median_s"] < 0.2)))
     small, large = post["list_queries_small"], page["first_page"]["queries"]
     out.append((backend, "entry list queries: 3,000 lines vs all lines", f"{small} vs {large}", "constant",
-                _ok(small == large)))
+                verdict(small == large)))
     return out
-
-
-def print_table(rows: list[tuple]) -> None:
-    widths = [max(len(str(row[i])) for row in rows) for i in range(5)]
-    header = ("backend", "benchmark", "measured", "target", "")
-    line = "  ".join("-" * w for w in widths)
-    print()
-    print("  ".join(str(h).ljust(w) for h, w in zip(header, widths, strict=True)))
-    print(line)
-    for row in rows:
-        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)))
-    print(line)
 
 
 def main() -> int:

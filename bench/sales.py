@@ -30,6 +30,8 @@ from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from common import postgres_admin, print_table, scale, timed_get, verdict
+
 ROOT = Path(__file__).resolve().parent.parent
 PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/"
 PG_DATABASE = "agora_bench_sales"
@@ -38,10 +40,6 @@ LIST_SIZE = 200_000
 PDF_BATCH = 64
 ONE_BY_ONE = 40
 TARGET_RATE, TARGET_PDF_MS, TARGET_LIST_MS = 500, 150, 200
-
-
-def scale() -> float:
-    return float(os.environ.get("BENCH_SCALE", "1.0"))
 
 
 # --- inside the measuring process ------------------------------------------------------------------------------
@@ -95,24 +93,6 @@ def bulk_invoices(organisation, party_ids: list[int], count: int) -> None:
 def _children_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
-
-
-def timed_get(client, url: str, runs: int = 5) -> dict:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    client.get(url)  # warm-up: templates, session, menu caches
-    timings, cpu = [], []
-    for _ in range(runs):
-        tick, tock = time.perf_counter(), time.process_time()
-        response = client.get(url)
-        timings.append(time.perf_counter() - tick)
-        cpu.append(time.process_time() - tock)
-        assert response.status_code == 200, (url, response.status_code)
-    with CaptureQueriesContext(connection) as captured:
-        client.get(url)
-    return {"median_ms": statistics.median(timings) * 1000, "max_ms": max(timings) * 1000,
-            "cpu_ms": statistics.median(cpu) * 1000, "queries": len(captured.captured_queries)}
 
 
 def task() -> dict:
@@ -229,33 +209,29 @@ def run(database_url: str) -> dict:
     return result
 
 
-def _ok(passed: bool) -> str:
-    return "PASS" if passed else "FAIL"
-
-
 def rows_for(backend: str, r: dict) -> list[tuple]:
     v, pdf, pool, page = r["validate"], r["pdf"], r["pdf_batch"], r["list"]
     rate_target = TARGET_RATE if r["backend"] == "sqlite" else None
     out = [
         (backend, f"invoices_validate: {v['count']:,} invoices × 3 lines, batches of {BATCH}",
          f"{v['rate']:,.0f} invoices/s ({v['seconds']:.1f} s)", f"≥ {TARGET_RATE} /s" if rate_target else "(figure)",
-         _ok(v["rate"] >= TARGET_RATE) if rate_target else ""),
+         verdict(v["rate"] >= TARGET_RATE) if rate_target else ""),
         (backend, "  same, on the process's CPU time (≈ a quiet machine)", f"{v['cpu_rate']:,.0f} invoices/s",
          f"≥ {TARGET_RATE} /s" if rate_target else "(figure)",
-         _ok(v["cpu_rate"] >= TARGET_RATE) if rate_target else ""),
+         verdict(v["cpu_rate"] >= TARGET_RATE) if rate_target else ""),
         (backend, "  numbers gapless 1…n (batches then one by one)", "yes" if v["gapless"] else "NO", "gapless",
-         _ok(v["gapless"])),
+         verdict(v["gapless"])),
         (backend, "invoice_validate one by one (for comparison)", f"{r['validate_one_by_one_ms']:.1f} ms/invoice",
          "(figure)", ""),
         (backend, "invoice PDF (document_pdf, median of 7)",
          f"{pdf['wall_ms']:.0f} ms wall, {pdf['cpu_ms']:.0f} ms CPU", f"≤ {TARGET_PDF_MS} ms",
-         _ok(pdf["wall_ms"] <= TARGET_PDF_MS)),
+         verdict(pdf["wall_ms"] <= TARGET_PDF_MS)),
         (backend, f"batch PDF, {pool['count']} invoices: 1 process vs pool of {pool['processes']}",
          f"{pool['sequential_rate']:.1f} → {pool['parallel_rate']:.1f} PDF/s "
          f"(× {pool['parallel_rate'] / pool['sequential_rate']:.2f}; workers did {pool['workers_share']:.0%}, "
          f"× {pool['cpu_speedup']:.2f} on idle cores)",
          "parallel on all cores",
-         _ok(pool["parallel_rate"] > pool["sequential_rate"] * 1.3)),
+         verdict(pool["parallel_rate"] > pool["sequential_rate"] * 1.3)),
     ]
     for name, label in (("first_page", "page 1"), ("page_100", "page 100"), ("search", "search ?q=<number>"),
                         ("search_text", "search ?q=<customer>"), ("search_digits", "search ?q=<digits>"),
@@ -263,35 +239,13 @@ def rows_for(backend: str, r: dict) -> list[tuple]:
         figures = page[name]
         out.append((backend, f"invoice list {label}, {page['size']:,} invoices (median of 5)",
                     f"{figures['median_ms']:.0f} ms (CPU {figures['cpu_ms']:.0f}), {figures['queries']} queries",
-                    f"< {TARGET_LIST_MS} ms", _ok(figures["median_ms"] < TARGET_LIST_MS)))
+                    f"< {TARGET_LIST_MS} ms", verdict(figures["median_ms"] < TARGET_LIST_MS)))
     out.append((backend, "invoice list queries: 1 invoice vs all", f"{page['small_queries']} vs "
                 f"{page['first_page']['queries']}", "constant",
-                _ok(page["small_queries"] == page["first_page"]["queries"])))
+                verdict(page["small_queries"] == page["first_page"]["queries"])))
     out.append((backend, "  totals of the list (htmx part=totals, after the page)",
                 f"{page['totals']['median_ms']:.0f} ms", "(figure)", ""))
     return out
-
-
-def print_table(rows: list[tuple]) -> None:
-    widths = [max(len(str(row[i])) for row in rows) for i in range(5)]
-    rule = "  ".join("-" * w for w in widths)
-    print()
-    print("  ".join(str(h).ljust(w) for h, w in zip(("backend", "benchmark", "measured", "target", ""), widths,
-                                                    strict=True)))
-    print(rule)
-    for row in rows:
-        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)))
-    print(rule)
-
-
-def postgres_admin(base: str):
-    import psycopg
-
-    try:
-        return psycopg.connect(base, connect_timeout=3, autocommit=True)
-    except Exception as exc:  # noqa: BLE001 - any failure means: no PostgreSQL here
-        print(f"!!! PostgreSQL does not answer at {base} ({exc.__class__.__name__}): PostgreSQL run SKIPPED !!!")
-        return None
 
 
 def main() -> int:

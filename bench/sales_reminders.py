@@ -21,6 +21,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from common import scale
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "agora.config.settings.test")
@@ -31,10 +33,6 @@ CUSTOMERS = 500
 ON = date(2026, 6, 30)
 BATCH = 5000
 TARGET_S = 10.0
-
-
-def scale() -> float:
-    return float(os.environ.get("BENCH_SCALE", "1.0"))
 
 
 def build(organisation, open_count: int, paid_count: int) -> None:

@@ -27,15 +27,13 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from common import postgres_admin, print_table, scale, verdict
+
 ROOT = Path(__file__).resolve().parent.parent
 PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/"
 PG_DATABASE = "agora_bench_stock"
 CARD_MOVES, ITEMS, BATCH = 100_000, 10_000, 1000
 TARGET_CARD_S, TARGET_VALUATION_S = 1.0, 2.0
-
-
-def scale() -> float:
-    return float(os.environ.get("BENCH_SCALE", "1.0"))
 
 
 def _timed(function, runs: int = 3) -> dict:
@@ -166,10 +164,6 @@ def run(database_url: str) -> dict:
     return result
 
 
-def _ok(passed: bool) -> str:
-    return "✓" if passed else "✗"
-
-
 def rows_for(backend: str, r: dict) -> list[tuple]:
     card, valuation = r["card"], r["valuation"]
     out = []
@@ -178,7 +172,7 @@ def rows_for(backend: str, r: dict) -> list[tuple]:
         out += [
             (backend, f"stock card, {card['moves']:,} moves ({method}): full card as CSV",
              f"{c['full_seconds']:.2f} s (CPU {c['full_cpu_seconds']:.2f} s, {c['csv_bytes'] / 1e6:.1f} MB)",
-             f"< {TARGET_CARD_S:.0f} s", _ok(c["full_seconds"] < TARGET_CARD_S)),
+             f"< {TARGET_CARD_S:.0f} s", verdict(c["full_seconds"] < TARGET_CARD_S)),
             (backend, "  first screen window (200 rows)", f"{c['window_ms']:.0f} ms", "(figure)", ""),
             (backend, "  recording through stock_moves_record, batches of 1,000",
              f"{c['record_rate']:,.0f} moves/s (CPU {c['record_cpu_rate']:,.0f}/s)", "(figure)", ""),
@@ -186,33 +180,11 @@ def rows_for(backend: str, r: dict) -> list[tuple]:
     out += [
         (backend, f"valuation at a date, {valuation['items']:,} items (rows + totals per account)",
          f"{valuation['seconds']:.2f} s (CPU {valuation['cpu_seconds']:.2f} s), total {valuation['total']}",
-         f"< {TARGET_VALUATION_S:.0f} s", _ok(valuation["seconds"] < TARGET_VALUATION_S)),
+         f"< {TARGET_VALUATION_S:.0f} s", verdict(valuation["seconds"] < TARGET_VALUATION_S)),
         (backend, "  same rows as model objects with item and product (screen/CSV path)",
          f"{valuation['objects_seconds']:.2f} s", "(figure)", ""),
     ]
     return out
-
-
-def print_table(rows: list[tuple]) -> None:
-    widths = [max(len(str(row[i])) for row in rows) for i in range(5)]
-    rule = "  ".join("-" * w for w in widths)
-    print()
-    print("  ".join(str(h).ljust(w) for h, w in zip(("backend", "benchmark", "measured", "target", ""), widths,
-                                                    strict=True)))
-    print(rule)
-    for row in rows:
-        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)))
-    print(rule)
-
-
-def postgres_admin(base: str):
-    import psycopg
-
-    try:
-        return psycopg.connect(base, connect_timeout=3, autocommit=True)
-    except Exception as exc:  # noqa: BLE001 - any failure means: no PostgreSQL here
-        print(f"!!! PostgreSQL does not answer at {base} ({exc.__class__.__name__}): PostgreSQL run SKIPPED !!!")
-        return None
 
 
 def main() -> int:

@@ -1,0 +1,58 @@
+"""What every benchmark script shares: the scale knob, the PostgreSQL admin connection, a timed page fetch and
+the result table (backend, benchmark, measured, target, verdict). Scripts run as `python bench/<name>.py`, so
+this module is imported as `common` (the script's folder is on the path)."""
+
+import os
+import statistics
+import time
+
+
+def scale() -> float:
+    """BENCH_SCALE=0.05 runs 5 % of the sizes (a quick check); 1.0 is the issue's size."""
+    return float(os.environ.get("BENCH_SCALE", "1.0"))
+
+
+def verdict(passed: bool) -> str:
+    return "PASS" if passed else "FAIL"
+
+
+def print_table(rows: list[tuple]) -> None:
+    widths = [max(len(str(row[i])) for row in rows) for i in range(5)]
+    rule = "  ".join("-" * w for w in widths)
+    print()
+    print("  ".join(str(h).ljust(w) for h, w in zip(("backend", "benchmark", "measured", "target", ""), widths,
+                                                    strict=True)))
+    print(rule)
+    for row in rows:
+        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)))
+    print(rule)
+
+
+def postgres_admin(base: str):
+    """An autocommit connection to create and drop the bench database, or None (said loudly) without PostgreSQL."""
+    import psycopg
+
+    try:
+        return psycopg.connect(base, connect_timeout=3, autocommit=True)
+    except Exception as exc:  # noqa: BLE001 - any failure means: no PostgreSQL here
+        print(f"!!! PostgreSQL does not answer at {base} ({exc.__class__.__name__}): PostgreSQL run SKIPPED !!!")
+        return None
+
+
+def timed_get(client, url: str, runs: int = 5) -> dict:
+    """Median and worst wall time, median CPU time and query count of a page (after a warm-up request)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # warm-up: templates, session, menu caches
+    timings, cpu = [], []
+    for _ in range(runs):
+        tick, tock = time.perf_counter(), time.process_time()
+        response = client.get(url)
+        timings.append(time.perf_counter() - tick)
+        cpu.append(time.process_time() - tock)
+        assert response.status_code == 200, (url, response.status_code)
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    return {"median_ms": statistics.median(timings) * 1000, "max_ms": max(timings) * 1000,
+            "cpu_ms": statistics.median(cpu) * 1000, "queries": len(captured.captured_queries)}
