@@ -1,10 +1,12 @@
 """Reads on purchase documents: lists (constant query count), one document, its chain."""
 
-from django.db.models import Q, QuerySet
+from decimal import Decimal
+
+from django.db.models import F, Q, QuerySet, Sum
 
 from agora.core.errors import BusinessError
 from agora.parties.models import Party
-from agora.purchasing.models import PurchaseDocument, PurchaseKind
+from agora.purchasing.models import PurchaseDocument, PurchaseKind, PurchaseLine, PurchaseStatus
 
 KIND_ORDER = {k: n for n, k in enumerate(PurchaseKind.values)}
 LIST_FIELDS = ("id", "organisation_id", "kind", "status", "number", "issue_date", "due_date", "expected_date",
@@ -63,3 +65,15 @@ def document_chain(document: PurchaseDocument) -> list[PurchaseDocument]:
     documents = list(PurchaseDocument.objects.filter(organisation_id=document.organisation_id, pk__in=found))
     return sorted(documents, key=lambda d: (KIND_ORDER[d.kind], d.issue_date, d.pk))
 
+
+
+def quantities_on_order(organisation, product_ids) -> dict[int, Decimal]:
+    """What is ordered from suppliers and not received yet, per product: confirmed or sent orders, each line's
+    quantity less what was received (never below zero) — summed by the database."""
+    if not product_ids:
+        return {}
+    rows = (PurchaseLine.objects.filter(organisation=organisation, document__kind=PurchaseKind.ORDER,
+                                        document__status__in=(PurchaseStatus.CONFIRMED, PurchaseStatus.SENT),
+                                        product_id__in=product_ids, quantity__gt=F("quantity_received"))
+            .order_by().values("product_id").annotate(left=Sum(F("quantity") - F("quantity_received"))))
+    return {row["product_id"]: Decimal(str(row["left"])) for row in rows}

@@ -18,6 +18,7 @@ class StockReorderOut(Schema):
     reference: str
     label: str
     on_hand: Decimal
+    on_order: Decimal
     reorder_point: Decimal
     safety_stock: Decimal
     minimum: Decimal
@@ -32,7 +33,8 @@ class StockReorderOut(Schema):
 def reorder(request, org: str):
     organisation = organisation_for(request, org, "stock.view")
     return [{"item": p.item.pk, "product": p.product.pk, "reference": p.product.reference, "label": p.product.label,
-             "on_hand": p.on_hand, "reorder_point": p.reorder_point, "safety_stock": p.safety_stock,
+             "on_hand": p.on_hand, "on_order": p.on_order, "reorder_point": p.reorder_point,
+             "safety_stock": p.safety_stock,
              "minimum": p.minimum, "average_daily_demand": p.average_daily_demand, "eoq": p.eoq,
              "quantity_to_order": p.quantity_to_order,
              "preferred_supplier": p.preferred_supplier.pk if p.preferred_supplier else None}

@@ -1,7 +1,12 @@
 """The reorder list: items at or below their reorder point (stock d'alerte) or their minimum stock, with the
 quantity to order, the preferred supplier, the average daily demand and, where the history allows it, the
-economic order quantity. The procurement app turns these proposals into purchase requests."""
+economic order quantity. The procurement app turns these proposals into purchase requests.
 
+What is already on order counts with what is in stock (the stock position): an item whose open purchase orders
+bring it above its reorder point is not proposed again. Purchase orders live in purchasing, above stock, so the
+purchasing app registers the function that reads them (`register_on_order`) rather than stock importing it."""
+
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -15,6 +20,21 @@ from ..models import MoveKind, StockItem, StockMove
 
 DEMAND_DAYS = 90
 DEMAND_KINDS = [MoveKind.DELIVERY, MoveKind.PRODUCTION_OUT]
+_on_order_sources: list[Callable] = []
+
+
+def register_on_order(source: Callable) -> None:
+    """Add a reader of quantities on order: source(organisation, product_ids) -> {product id: quantity}."""
+    if source not in _on_order_sources:
+        _on_order_sources.append(source)
+
+
+def quantities_on_order(organisation, product_ids: set[int]) -> dict[int, Decimal]:
+    out: dict[int, Decimal] = {}
+    for source in _on_order_sources:
+        for product_id, quantity in source(organisation, product_ids).items():
+            out[product_id] = out.get(product_id, Decimal(0)) + quantity
+    return out
 
 
 @dataclass
@@ -22,7 +42,7 @@ class ReorderProposal:
     product: object
     item: StockItem
     on_hand: Decimal
-    on_order: Decimal | None  # not known to the stock app (purchase orders live in purchasing)
+    on_order: Decimal  # ordered from suppliers, not received yet
     reorder_point: Decimal
     safety_stock: Decimal
     minimum: Decimal
@@ -53,18 +73,23 @@ def reorder_proposals(*, organisation, today: date | None = None) -> list[Reorde
                  .filter(Q(reorder_point__gt=0, quantity__lte=F("reorder_point"))
                          | Q(quantity__lt=F("minimum_stock")))
                  .select_related("product", "preferred_supplier").order_by("product__reference"))
+    on_order = quantities_on_order(organisation, {item.product_id for item in items})
+    items = [item for item in items
+             if item.quantity + on_order.get(item.product_id, 0) <= item.reorder_point and item.reorder_point > 0
+             or item.quantity + on_order.get(item.product_id, 0) < item.minimum_stock]
     demand = _demand(items, today)
     proposals = []
     for item in items:
+        ordered = round_qty(on_order.get(item.product_id, Decimal(0)))
         daily, days = demand.get(item.pk, (Decimal("0.000"), 0))
         eoq = None
         if days >= MIN_HISTORY_DAYS:
             eoq = economic_order_quantity(annual_demand=daily * DAYS_PER_YEAR, order_cost=item.order_cost,
                                           unit_cost=item.unit_cost, holding_rate_pct=item.holding_rate)
         proposals.append(ReorderProposal(
-            product=item.product, item=item, on_hand=item.quantity, on_order=None, reorder_point=item.reorder_point,
+            product=item.product, item=item, on_hand=item.quantity, on_order=ordered, reorder_point=item.reorder_point,
             safety_stock=item.safety_stock, minimum=item.minimum_stock,
-            quantity_to_order=quantity_to_order(available=item.quantity, reorder_point=item.reorder_point,
+            quantity_to_order=quantity_to_order(available=item.quantity + ordered, reorder_point=item.reorder_point,
                                                 maximum_stock=item.maximum_stock, eoq=eoq),
             eoq=eoq, average_daily_demand=daily, preferred_supplier=item.preferred_supplier, days_of_history=days))
     return proposals

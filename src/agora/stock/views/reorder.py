@@ -9,7 +9,7 @@ from agora.core.views import org_view, today
 
 from ..selectors.reorder import reorder_proposals
 
-EXPORT_HEADER = ["Référence", "Désignation", "Unité", "En stock", "Stock d'alerte", "Stock de sécurité",
+EXPORT_HEADER = ["Référence", "Désignation", "Unité", "En stock", "En commande", "Stock d'alerte", "Stock de sécurité",
                  "Stock minimum", "Demande moyenne / jour", "Quantité économique", "Quantité à commander",
                  "Fournisseur habituel"]
 
@@ -19,8 +19,8 @@ def reorder(request, org):
     proposals = reorder_proposals(organisation=request.organisation, today=today())
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
-        rows = ([p.product.reference, p.product.label, p.product.unit, p.on_hand, p.reorder_point, p.safety_stock,
-                 p.minimum, p.average_daily_demand, p.eoq, p.quantity_to_order,
+        rows = ([p.product.reference, p.product.label, p.product.unit, p.on_hand, p.on_order, p.reorder_point,
+                 p.safety_stock, p.minimum, p.average_daily_demand, p.eoq, p.quantity_to_order,
                  p.preferred_supplier.name if p.preferred_supplier else ""] for p in proposals)
         make = exports.csv_response if export == "csv" else exports.xlsx_response
         return make(f"reapprovisionnement.{export}", EXPORT_HEADER, rows)
