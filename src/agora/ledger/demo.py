@@ -324,7 +324,8 @@ def _purchase(tl: _Timeline, day: date, supplier: str, name: str, account: str, 
 
 
 def _company_timeline(today: date, previous: int, *, external: bool = False) -> _Timeline:
-    """`external`: the current year's sales and customer receipts come from the sales demo, not from here."""
+    """`external`: the current year's sales and customer receipts come from the sales demo, and its VAT returns
+    from the VAT app's demo (which files and pays them), not from here."""
     rng = random.Random(f"durand-{previous}")  # noqa: S311 (demo data, not secrets)
     tl = _Timeline(today=today)
     start = date(previous, 1, 1)
@@ -420,6 +421,8 @@ def _company_timeline(today: date, previous: int, *, external: bool = False) -> 
             _purchase(tl, _workday(wrong_day + timedelta(2)), "F001", "Grossiste Rhône Équipement", "607",
                       Decimal("1250.00"), vat_rate=RATE_20, ref="GRE-ERR", what="Achat de marchandises (corrigé)",
                       pay_after=30)
+        if year > previous:
+            _loan(tl, year, month)
         # Payroll at month end, net salaries paid the same day, contributions on the 15th after.
         pay_day = _last_workday(year, month)
         gross_pay = {code: round_money(base * raise_) for code, _, base in EMPLOYEES}
@@ -453,9 +456,33 @@ def _company_timeline(today: date, previous: int, *, external: bool = False) -> 
                                reference=f"AMO{year}", lines=[
                                    _line("6811", 1680, label="Matériel informatique"),
                                    _line("28183", credit=1680, label="Matériel informatique")]))
-        _vat_settlement(tl, year, month)
+        if year == previous or not external:
+            _vat_settlement(tl, year, month)
     _company_drafts(tl, today, invoice_no[today.year], sales=not external)
     return tl
+
+
+LOAN = Decimal("100000.00")
+LOAN_REPAYMENT = Decimal("1500.00")
+LOAN_RATE = Decimal("0.036")  # a year
+
+
+def _loan(tl: _Timeline, year: int, month: int) -> None:
+    """The company borrows 100,000 € from its bank on the first working day of the year (stock and a van) and
+    pays it back 1,500 € a month from February with the month's interest (3.6 % a year on what is still owed):
+    the bank account carries the year's working capital, and the statements have a loan in them."""
+    if month == 1:
+        day = _workday(date(year, 1, 2))
+        tl.post(EntryInput(journal="BQ1", date=day, label="Déblocage de l'emprunt Banque Populaire",
+                           reference=f"EMP{year}", lines=[_line("5121", LOAN), _line("164", credit=LOAN)]))
+        return
+    owed = LOAN - LOAN_REPAYMENT * (month - 2)
+    interest = round_money(owed * LOAN_RATE / 12)
+    tl.post(EntryInput(journal="BQ1", date=_workday(date(year, month, 5)),
+                       label=f"Échéance d'emprunt {month:02d}/{year}", reference=f"EMP{year}{month:02d}", lines=[
+                           _line("164", LOAN_REPAYMENT, label="Remboursement du capital"),
+                           _line("661", interest, label="Intérêts de l'emprunt"),
+                           _line("5121", credit=LOAN_REPAYMENT + interest, label="Échéance d'emprunt")]))
 
 
 def _receipt(tl: _Timeline, day: date, code: str, name: str, ref: str, amount: Decimal, what: str) -> str | None:
