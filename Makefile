@@ -39,18 +39,26 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench conftest.py
 	$(BIN)/lint-imports
 
+# A benchmark script that measures the database it is given: on SQLite (its own temporary file), then on a fresh
+# PostgreSQL database agora_bench_<script>.
+define on_both_databases
+	$(BIN)/python bench/$(1).py
+	$(BIN)/python -c "import psycopg; c = psycopg.connect('$(PG_URL)', autocommit=True); \
+	  c.execute('DROP DATABASE IF EXISTS agora_bench_$(1)'); c.execute('CREATE DATABASE agora_bench_$(1)')" \
+	  && AGORA_DATABASE_URL=$(dir $(PG_URL))agora_bench_$(1) $(BIN)/python bench/$(1).py
+endef
+
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/sales.py
 	$(BIN)/python bench/sales_reminders.py
 	$(BIN)/python bench/stock.py
 	$(BIN)/python bench/einvoice.py
-	$(BIN)/python bench/payments.py
-	$(BIN)/python -c "import psycopg; c = psycopg.connect('$(PG_URL)', autocommit=True); \
-	  c.execute('DROP DATABASE IF EXISTS agora_bench_payments'); c.execute('CREATE DATABASE agora_bench_payments')" \
-	  && AGORA_DATABASE_URL=$(dir $(PG_URL))agora_bench_payments $(BIN)/python bench/payments.py
+	$(call on_both_databases,payments)
 	$(BIN)/python bench/procurement.py
 	$(BIN)/python bench/purchasing.py
+	$(call on_both_databases,banking)
+	$(call on_both_databases,assets)
 
 clean:
 	rm -rf $(VENV) var
