@@ -58,6 +58,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/procurement.py
 	$(BIN)/python bench/purchasing.py
 	$(call on_both_databases,banking)
+	$(call on_both_databases,reconciliation)
+	$(call on_both_databases,vat)
 	$(call on_both_databases,assets)
 
 clean:

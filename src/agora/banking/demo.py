@@ -3,7 +3,8 @@
 For `durand` (companies only), each month from January to the last month end gets the bank's statement of the
 default account: the posted lines of its 512 account in its bank journal (receipts, supplier payments…), a day
 or two later for cheques and card receipts as at a real bank, plus the movements only the bank knows so far
-(monthly account fees, a telephone direct debit on the 5th, quarterly interest). Odd months come as OFX, even
+(monthly account fees, quarterly interest — nothing with VAT: the months' VAT returns are filed before, by the
+VAT demo, and lock them for VAT). Odd months come as OFX, even
 months as CAMT.053 (.001.02 and .001.08 alternately), written by `writers` and read back by the real importers.
 Reconciliation is left to the reconciliation app's demo: the bank-only lines are what it will have to book.
 """
@@ -20,7 +21,6 @@ from .services.statements import statement_import
 from .writers import camt053_file, ofx_file
 
 FEES = Decimal("-12.50")
-PHONE = Decimal("-59.90")
 INTEREST_RATE = Decimal("0.0025")  # per quarter, on the balance after the month's book movements
 
 
@@ -65,11 +65,8 @@ def _book_balance_before(bank, day: date) -> Decimal:
 
 
 def _bank_only(month_end: date, balance: Decimal) -> list[ParsedLine]:
-    """What the bank books on its own: telephone on the 5th, fees at month end, interest at quarter end."""
-    fifth = month_end.replace(day=5)
-    lines = [ParsedLine(date=fifth, value_date=fifth, amount=PHONE, label="PRLV SEPA ORANGE TELEPHONE MOBILE",
-                        reference=f"ORANGE-{month_end:%Y%m}", counterparty_name="ORANGE SA", bank_code=""),
-             ParsedLine(date=month_end, value_date=month_end, amount=FEES, label="FRAIS TENUE DE COMPTE",
+    """What the bank books on its own: fees at month end, interest at quarter end."""
+    lines = [ParsedLine(date=month_end, value_date=month_end, amount=FEES, label="FRAIS TENUE DE COMPTE",
                         reference=f"FRAIS-{month_end:%Y%m}")]
     if month_end.month % 3 == 0 and balance > 0:
         lines.append(ParsedLine(date=month_end, value_date=month_end,

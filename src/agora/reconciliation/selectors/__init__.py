@@ -1,0 +1,1 @@
+"""Reconciliation reads: what is open, the proposals, the reconciliation statement, `reconciled_until`."""

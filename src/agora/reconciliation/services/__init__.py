@@ -1,0 +1,1 @@
+"""Reconciliation writes: link and unlink lines, accept proposals, create entries from bank lines, rules."""
