@@ -14,7 +14,8 @@ from decimal import Decimal
 
 from agora.catalog.models import Product, VatCategory
 from agora.core.errors import BusinessError
-from agora.core.money import ZERO, round_money
+from agora.core.models import Organisation
+from agora.core.money import ZERO, allocate, round_money
 from agora.core.totals import LineIn, Reduction, document_totals
 from agora.ledger.domain import EntryInput, LineInput
 from agora.ledger.models import Account
@@ -118,6 +119,23 @@ def deposit_split(invoice: SalesDocument) -> tuple[Decimal, dict[tuple[str, Deci
     return deducted - sum(vat.values(), ZERO), vat
 
 
+def base_boxes(lines, categories: dict[Decimal, VatCategory]) -> list[str]:
+    """The VAT-return box of each untaxed line's base — exports (E1), other exempt supplies (E2), intra-EU supplies
+    (F2) — which a return cannot work back from the VAT, as it does for taxed bases ("" for those). The three
+    share the 0 % rate, so the line's product says which (one query); without a product, the 0 % category."""
+    untaxed = {line.product_id for line in lines if not line.vat_rate and line.product_id}
+    own = dict(Product.objects.filter(pk__in=untaxed).values_list("pk", "vat_category__vat_box")) if untaxed else {}
+    out = []
+    for line in lines:
+        if line.vat_rate:
+            out.append("")
+            continue
+        category = categories.get(line.vat_rate)
+        box = own.get(line.product_id)
+        out.append(box if box is not None else (category.vat_box if category else ""))
+    return out
+
+
 def _categories(organisation) -> dict[Decimal, VatCategory]:
     categories = {}
     for category in VatCategory.objects.filter(organisation=organisation, active=True).order_by("code"):
@@ -131,13 +149,15 @@ class SalesBooks:
 
     categories: dict[Decimal, VatCategory]
     shipping_account: str
+    franchise: bool = False  # no VAT return: bases carry no box
 
 
 def sales_books(organisation) -> SalesBooks:
     codes = set(Account.objects.filter(organisation=organisation, code__in=SHIPPING_ACCOUNTS, active=True)
                 .values_list("code", flat=True))
     return SalesBooks(categories=_categories(organisation),
-                      shipping_account=next((c for c in SHIPPING_ACCOUNTS if c in codes), SHIPPING_ACCOUNTS[-1]))
+                      shipping_account=next((c for c in SHIPPING_ACCOUNTS if c in codes), SHIPPING_ACCOUNTS[-1]),
+                      franchise=organisation.vat_regime == Organisation.VatRegime.FRANCHISE)
 
 
 def sales_entry_input(document: SalesDocument, *, books: SalesBooks | None = None) -> EntryInput:
@@ -171,11 +191,22 @@ def sales_entry_input(document: SalesDocument, *, books: SalesBooks | None = Non
         add(CASH_DISCOUNT_ACCOUNT, totals.cash_discount.amount, credit=False, label=f"{title} — escompte")
     deposit_ht, deposit_vat = deposit_split(document) if document.kind == DocumentKind.INVOICE else (ZERO, {})
     add(DEPOSIT_ACCOUNT, deposit_ht, credit=False, label=f"{title} — acompte déduit")
-    revenue = revenue_by_account(lines, reductions, [line.net for line in totals.lines])
+    nets = [line.net for line in totals.lines]
+    revenue = revenue_by_account(lines, reductions, nets)
+    boxes = [""] * len(lines) if books.franchise else base_boxes(lines, categories)
+    weights: dict[str, dict[str, Decimal]] = defaultdict(dict)
+    for line, net, box in zip(lines, nets, boxes, strict=True):
+        weights[line.revenue_account][box] = weights[line.revenue_account].get(box, ZERO) + net
     for account, amount in sorted(revenue.items()):
-        add(account, amount, label=title)
+        for box, share in sorted(allocate(amount, weights.get(account) or {"": amount}).items()):
+            add(account, share, label=title, tax_role="base" if box else "", vat_box=box)
     if totals.shipping:
-        add(books.shipping_account, totals.shipping, label=f"{title} — port")
+        by_box: dict[str, Decimal] = defaultdict(lambda: ZERO)
+        for net, box in zip(nets, boxes, strict=True):
+            by_box[box] += net
+        box = max(by_box, key=lambda b: (by_box[b], b)) if by_box else ""
+        add(books.shipping_account, totals.shipping, label=f"{title} — port", tax_role="base" if box else "",
+            vat_box=box)
     vat = _vat_parts(document, lines, tax_rows, categories)
     for key, amount in deposit_vat.items():
         vat[key] = vat.get(key, ZERO) - amount

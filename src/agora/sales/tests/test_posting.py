@@ -7,6 +7,8 @@ from types import SimpleNamespace
 
 import pytest
 
+from agora.catalog.models import VatCategory
+from agora.catalog.services import product_create
 from agora.core.totals import LineIn, Reduction, document_totals
 from agora.ledger.models import Account, Entry
 from agora.sales.models import DocumentKind, DocumentState
@@ -230,3 +232,21 @@ def test_revenue_without_reductions_is_the_sum_of_line_nets_per_account():
                                                    "7071": Decimal("76.05")}
     reductions = [Reduction("Remise", Decimal("5"))]
     assert revenue_by_account(lines, reductions, nets) == revenue_by_account(lines, reductions)
+
+
+def test_untaxed_bases_carry_their_vat_return_box(books):
+    """An export (E1) and an intra-EU supply (F2) share the 0 % rate: the product's category names the box, so
+    the CA3 finds the untaxed bases (it works taxed bases back from the VAT). 2 chairs exported 200,00, 1 to a
+    Belgian business 100,00, 1 chair in France 100,00 + 20,00 VAT; the taxed base carries no box."""
+    organisation, seller, customer, goods, *_ = books
+    categories = {c.code: c for c in VatCategory.objects.filter(organisation=organisation)}
+    export, intra = (product_create(actor=None, organisation=organisation, data={
+        "reference": reference, "label": "Chaise de bureau", "kind": "goods", "sale_price": "100",
+        "vat_category": categories[code].pk, "revenue_account": "707"})
+        for reference, code in (("CHAISE-EXP", "EXPORT"), ("CHAISE-UE", "INTRAUE")))
+    invoice = invoice_validate(actor=seller, invoice=make_invoice(
+        organisation, seller, customer, [line(export, 2), line(intra, 1), line(goods, 1)]))
+    rows = [(x.account.code, x.credit, x.tax_role, x.vat_box)
+            for x in invoice.entry.lines.select_related("account").exclude(account__code="411").order_by("line_no")]
+    assert rows == [("707", Decimal("100.00"), "", ""), ("707", Decimal("200.00"), "base", "E1"),
+                    ("707", Decimal("100.00"), "base", "F2"), ("44571", Decimal("20.00"), "output_vat", "08")]
