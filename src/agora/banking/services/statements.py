@@ -13,7 +13,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from agora.core.audit import audit_record
-from agora.core.bulk import insert_rows
+from agora.core.bulk import load_rows
 from agora.core.errors import BusinessError
 from agora.treasury.models import BankAccount
 
@@ -131,7 +131,7 @@ def _store(actor, organisation, account, parsed, format, filename, digest, conte
         rows.append((organisation.pk, statement.pk, account.pk, sequence, line.date, line.value_date, line.amount,
                      line.label[:300], line.reference[:140], line.counterparty_name[:140],
                      line.counterparty_iban[:34], line.bank_code[:40], key))
-    insert_rows(StatementLine, LINE_FIELDS, rows)
+    load_rows(StatementLine, LINE_FIELDS, rows)
     audit_record(organisation=organisation, actor=actor, action="banking.statement_import", obj=statement,
                  after={"filename": statement.filename, "format": format, "lines": statement.line_count,
                         "duplicates": statement.duplicate_count, "start": statement.start_date,

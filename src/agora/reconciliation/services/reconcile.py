@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 
 from agora.banking.models import StatementLine
 from agora.core.audit import audit_bulk, audit_record
-from agora.core.bulk import insert_rows
+from agora.core.bulk import load_rows
 from agora.core.errors import BusinessError
 from agora.core.money import ZERO, format_amount
 from agora.ledger.models import EntryLine
@@ -134,9 +134,9 @@ def reconciliations_bulk_create(*, actor, bank_account: BankAccount, pairs: list
     groups = Reconciliation.objects.bulk_create([Reconciliation(
         organisation_id=organisation_id, bank_account=bank_account, reason=reason, amount=amounts[pk],
         created_by=user) for pk, _ in kept], batch_size=CHUNK)
-    insert_rows(ReconciledStatementLine, ["organisation", "reconciliation", "statement_line"],
+    load_rows(ReconciledStatementLine, ["organisation", "reconciliation", "statement_line"],
                 [(organisation_id, group.pk, pk) for group, (pk, _) in zip(groups, kept, strict=True)])
-    insert_rows(ReconciledEntryLine, ["organisation", "reconciliation", "entry_line"],
+    load_rows(ReconciledEntryLine, ["organisation", "reconciliation", "entry_line"],
                 [(organisation_id, group.pk, entry_id) for group, (_, entry_id) in zip(groups, kept, strict=True)])
     audit_bulk(organisation=bank_account.organisation, actor=actor, action="reconciliation.create",
                items=[(group, {"reason": reason, "amount": str(group.amount), "statement_lines": [pk],
