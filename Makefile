@@ -61,6 +61,7 @@ bench: $(STAMP)
 	$(call on_both_databases,reconciliation)
 	$(call on_both_databases,vat)
 	$(call on_both_databases,assets)
+	$(call on_both_databases,financials)
 
 clean:
 	rm -rf $(VENV) var

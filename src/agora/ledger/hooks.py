@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 _posting_guards: list[Callable] = []
 _closing_checks: list[Callable] = []
+_closing_notes: list[Callable] = []
 
 
 def register_posting_guard(guard: Callable) -> None:
@@ -24,6 +25,12 @@ def register_closing_check(check: Callable) -> None:
         _closing_checks.append(check)
 
 
+def register_closing_note(note: Callable) -> None:
+    """A note shown by the closing wizard without blocking (a checklist point lifted by an accountant)."""
+    if note not in _closing_notes:
+        _closing_notes.append(note)
+
+
 def posting_guards_run(organisation, entries: list) -> None:
     for guard in _posting_guards:
         guard(organisation, entries)
@@ -31,3 +38,7 @@ def posting_guards_run(organisation, entries: list) -> None:
 
 def closing_checks_run(fiscal_year) -> list[str]:
     return [blocker for check in _closing_checks for blocker in check(fiscal_year)]
+
+
+def closing_notes_run(fiscal_year) -> list[str]:
+    return [text for note in _closing_notes for text in note(fiscal_year)]

@@ -8,6 +8,7 @@ from agora.core.money import ZERO
 
 from .. import services
 from ..forms import FiscalYearChoiceForm
+from ..hooks import closing_notes_run
 from ..models import FiscalYear, State
 from .common import ledger_view
 
@@ -46,7 +47,8 @@ def closing(request, org):
     if year.state == State.OPEN:
         preview = services.opening_lines(year)
         context.update({
-            "blockers": services.closing_blockers(year), "result": services.fiscal_year_result(year),
+            "blockers": services.closing_blockers(year), "notes": closing_notes_run(year),
+            "result": services.fiscal_year_result(year),
             "preview": preview, "preview_debit": sum((line.debit for line in preview), ZERO),
             "preview_credit": sum((line.credit for line in preview), ZERO),
         })

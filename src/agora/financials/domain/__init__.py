@@ -1,0 +1,1 @@
+"""Pure calculations of the statements and their analysis (no ORM)."""
