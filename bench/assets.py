@@ -16,7 +16,6 @@ figures, the target and ✓/✗, then one JSON line.
 import json
 import os
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from decimal import Decimal
@@ -26,13 +25,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "agora.config.settings.test")
 
+from common import database_close, database_open, scale  # noqa: E402 (after the path set-up)
+
 ASSETS = 10_000
 TARGET_S = 5.0
 ACCOUNTS = ["2183", "2182", "2184", "205", "2154"]
-
-
-def scale() -> float:
-    return float(os.environ.get("BENCH_SCALE", "1.0"))
 
 
 def build(organisation, count: int) -> None:
@@ -78,14 +75,7 @@ def take_over(organisation) -> int:
 
 
 def main() -> dict:
-    temp = None
-    if "AGORA_DATABASE_URL" not in os.environ:
-        temp = tempfile.NamedTemporaryFile(suffix=".sqlite3", delete=False)
-        os.environ["AGORA_DATABASE_URL"] = f"sqlite:///{temp.name}"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    temp = database_open()
     from django.db import connection, transaction
 
     from agora.assets.models import Annuity, FixedAsset
@@ -95,7 +85,6 @@ def main() -> dict:
     from agora.ledger.models import EntryLine
     from agora.ledger.services import ledger_setup
 
-    call_command("migrate", verbosity=0)
     count = round(ASSETS * scale())
     started = time.perf_counter()
     organisation = make_organisation(slug="bench-immobilisations", legal_name="Bench Immobilisations SARL")
@@ -128,9 +117,7 @@ def main() -> dict:
           f"{'✓' if ok else '✗'} — schedules {schedules_s:.2f} s ({rows:,} rows), year-end run {run_s:.2f} s "
           f"({result['annuities_posted']:,} annuities, {lines:,} entry lines, {run.total} €); process CPU "
           f"{total_cpu:.2f} s; data built in {built_s:.0f} s", file=sys.stderr)
-    if temp is not None:
-        connection.close()
-        Path(temp.name).unlink(missing_ok=True)
+    database_close(temp)
     return result
 
 

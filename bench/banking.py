@@ -16,7 +16,6 @@ recognised as a duplicate and skipped. Prints its figures, the target and ✓/�
 import json
 import os
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from decimal import Decimal
@@ -26,14 +25,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "agora.config.settings.test")
 
+from common import database_close, database_open, scale  # noqa: E402 (after the path set-up)
+
 LINES = 50_000
 TARGET_S = 2.0
 IBAN = "FR7630006000011234567890189"
 START, END = date(2026, 1, 1), date(2026, 12, 31)
-
-
-def scale() -> float:
-    return float(os.environ.get("BENCH_SCALE", "1.0"))
 
 
 def statement_lines(count: int, seed: int):
@@ -56,14 +53,7 @@ def timed(fn):
 
 
 def main() -> dict:
-    temp = None
-    if "AGORA_DATABASE_URL" not in os.environ:
-        temp = tempfile.NamedTemporaryFile(suffix=".sqlite3", delete=False)
-        os.environ["AGORA_DATABASE_URL"] = f"sqlite:///{temp.name}"
-    import django
-
-    django.setup()  # the test settings: uploaded files go to a temporary media directory
-    from django.core.management import call_command
+    temp = database_open()
     from django.db import connection
 
     from agora.banking.parsers import parse_statement
@@ -73,7 +63,6 @@ def main() -> dict:
     from agora.ledger.services import ledger_setup
     from agora.treasury.services.bank_accounts import bank_account_create
 
-    call_command("migrate", verbosity=0)
     count = round(LINES * scale())
     organisation = make_organisation(slug="bench-banque", legal_name="Bench Banque SARL")
     ledger_setup(actor=None, organisation=organisation, first_year=2026)
@@ -104,9 +93,7 @@ def main() -> dict:
               f"{TARGET_S:.0f} s) {'✓' if import_s < TARGET_S else '✗'}; re-import, every line skipped as a "
               f"duplicate: {again_s:.2f} s", file=sys.stderr)
     result["ok"] = ok
-    if temp is not None:
-        connection.close()
-        Path(temp.name).unlink(missing_ok=True)
+    database_close(temp)
     return result
 
 

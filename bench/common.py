@@ -4,7 +4,9 @@ this module is imported as `common` (the script's folder is on the path)."""
 
 import os
 import statistics
+import tempfile
 import time
+from pathlib import Path
 
 
 def scale() -> float:
@@ -56,3 +58,28 @@ def timed_get(client, url: str, runs: int = 5) -> dict:
         client.get(url)
     return {"median_ms": statistics.median(timings) * 1000, "max_ms": max(timings) * 1000,
             "cpu_ms": statistics.median(cpu) * 1000, "queries": len(captured.captured_queries)}
+
+
+def database_open():
+    """Set Django up on AGORA_DATABASE_URL — or on a temporary SQLite file when none is given — and migrate.
+    Returns the temporary file (None on a given database), for `database_close`."""
+    temp = None
+    if "AGORA_DATABASE_URL" not in os.environ:
+        temp = tempfile.NamedTemporaryFile(suffix=".sqlite3", delete=False)
+        os.environ["AGORA_DATABASE_URL"] = f"sqlite:///{temp.name}"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    return temp
+
+
+def database_close(temp) -> None:
+    """Close the connection and delete the temporary SQLite file, if `database_open` made one."""
+    if temp is not None:
+        from django.db import connection
+
+        connection.close()
+        Path(temp.name).unlink(missing_ok=True)

@@ -17,7 +17,6 @@ Prints figures, then one JSON line.
 import json
 import os
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from decimal import Decimal
@@ -27,15 +26,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "agora.config.settings.test")
 
+from common import database_close, database_open, scale  # noqa: E402 (after the path set-up)
+
 LINES = 1_000_000
 BATCH = 1_000
 CUSTOMERS, SUPPLIERS = 200, 100
 YEAR = 2026
 TARGET_S = 2.0
-
-
-def scale() -> float:
-    return float(os.environ.get("BENCH_SCALE", "1.0"))
 
 
 def _entry(i: int, total: int):
@@ -72,14 +69,7 @@ def _entry(i: int, total: int):
 
 
 def main() -> dict:
-    temp = None
-    if "AGORA_DATABASE_URL" not in os.environ:
-        temp = tempfile.NamedTemporaryFile(suffix=".sqlite3", delete=False)
-        os.environ["AGORA_DATABASE_URL"] = f"sqlite:///{temp.name}"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    temp = database_open()
     from django.db import connection
 
     from agora.core.tests.builders import make_organisation
@@ -90,7 +80,6 @@ def main() -> dict:
     from agora.ledger.services import entries_post, ledger_setup
     from agora.parties.models import Party
 
-    call_command("migrate", verbosity=0)
     started = time.perf_counter()
     organisation = make_organisation(slug="bench-etats", legal_name="Bench États SARL")
     ledger_setup(actor=None, organisation=organisation, first_year=YEAR)
@@ -139,8 +128,7 @@ def main() -> dict:
           f"FR − BFR = cash: {analysis.balance.agrees}); months for the chart {months_s:.3f} s; cash statement "
           f"{cash_s:.3f} s (reconciled: "
           f"{cash.reconciled}); data built in {built_s:.0f} s", file=sys.stderr)
-    if temp is not None:
-        os.unlink(temp.name)
+    database_close(temp)
     return output
 
 

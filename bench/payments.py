@@ -15,13 +15,12 @@ escompte decision per item, the lines bulk-inserted. Prints its figures, the tar
 import json
 import os
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from common import scale
+from common import database_close, database_open, scale
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -100,14 +99,7 @@ def _party(pk) -> str:
 
 
 def main() -> dict:
-    temp = None
-    if "AGORA_DATABASE_URL" not in os.environ:
-        temp = tempfile.NamedTemporaryFile(suffix=".sqlite3", delete=False)
-        os.environ["AGORA_DATABASE_URL"] = f"sqlite:///{temp.name}"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    temp = database_open()
     from django.db import connection, transaction
 
     from agora.core.tests.builders import make_organisation
@@ -117,7 +109,6 @@ def main() -> dict:
     from agora.treasury.services.bank_accounts import bank_account_create
     from agora.treasury.services.runs import payment_run_propose
 
-    call_command("migrate", verbosity=0)
     open_count, paid_count = round(OPEN * scale()), round(PAID * scale())
     started = time.perf_counter()
     organisation = make_organisation(slug="bench-paiements", legal_name="Bench Paiements SARL")
@@ -158,9 +149,7 @@ def main() -> dict:
           f"{totals['lines']:,} lines, {totals['blocked']:,} blocked (no IBAN); open-items query alone "
           f"{query_s * 1000:.0f} ms; schedule (summary, monthly totals, first page) {schedule_s * 1000:.0f} ms; "
           f"data built in {built_s:.0f} s", file=sys.stderr)
-    if temp is not None:
-        connection.close()
-        Path(temp.name).unlink(missing_ok=True)
+    database_close(temp)
     return result
 
 

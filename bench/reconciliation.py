@@ -17,7 +17,6 @@ pairs), their total against the target, and accepting the 512 links in bulk. Pri
 import json
 import os
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from decimal import Decimal
@@ -27,16 +26,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "agora.config.settings.test")
 
+from common import database_close, database_open, scale  # noqa: E402 (after the path set-up)
+
 BOOK_LINES, CUSTOMER_ITEMS, SUPPLIER_ITEMS = 35_000, 10_000, 5_000
 CUSTOMERS, SUPPLIERS = 500, 200
 BATCH = 1_000
 START = date(2026, 1, 2)
 TARGET_S = 5.0
 IBAN = "FR7630006000011234567890189"
-
-
-def scale() -> float:
-    return float(os.environ.get("BENCH_SCALE", "1.0"))
 
 
 def _amount(i: int) -> Decimal:
@@ -99,14 +96,7 @@ def _name(n: int) -> str:
 
 
 def main() -> dict:
-    temp = None
-    if "AGORA_DATABASE_URL" not in os.environ:
-        temp = tempfile.NamedTemporaryFile(suffix=".sqlite3", delete=False)
-        os.environ["AGORA_DATABASE_URL"] = f"sqlite:///{temp.name}"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    temp = database_open()
     from django.db import connection, transaction
 
     from agora.banking.services.statements import statement_import
@@ -117,7 +107,6 @@ def main() -> dict:
     from agora.reconciliation.services.proposals import proposals_accept_all
     from agora.treasury.services.bank_accounts import bank_account_create
 
-    call_command("migrate", verbosity=0)
     counts = tuple(round(n * scale()) for n in (BOOK_LINES, CUSTOMER_ITEMS, SUPPLIER_ITEMS))
     started = time.perf_counter()
     organisation = make_organisation(slug="bench-rapprochement", legal_name="Bench Rapprochement SARL")
@@ -157,9 +146,7 @@ def main() -> dict:
           f"{match_cpu_s:.2f} s; target < {TARGET_S:.0f} s) {'✓' if ok else '✗'} — {len(proposals):,} proposals "
           f"{reasons}; {accepted:,} links with 512 lines accepted in bulk in {accept_s:.2f} s; data built in "
           f"{built_s:.0f} s", file=sys.stderr)
-    if temp is not None:
-        connection.close()
-        Path(temp.name).unlink(missing_ok=True)
+    database_close(temp)
     return result
 
 

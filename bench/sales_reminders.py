@@ -15,13 +15,12 @@ Prints one JSON line last (bench/run.py may read it).
 import json
 import os
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from common import scale
+from common import database_close, database_open, scale
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -91,21 +90,13 @@ def build(organisation, open_count: int, paid_count: int) -> None:
 
 
 def main() -> dict:
-    temp = None
-    if "AGORA_DATABASE_URL" not in os.environ:
-        temp = tempfile.NamedTemporaryFile(suffix=".sqlite3", delete=False)
-        os.environ["AGORA_DATABASE_URL"] = f"sqlite:///{temp.name}"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    temp = database_open()
     from django.db import connection, transaction
 
     from agora.core.models import Organisation
     from agora.sales.selectors.reminders import overdue_invoice_rows, run_reminders, run_totals
     from agora.sales.services.reminders import reminder_run_prepare
 
-    call_command("migrate", verbosity=0)
     open_count, paid_count = round(OPEN * scale()), round(PAID * scale())
     started = time.perf_counter()
     organisation = Organisation.objects.create(slug="bench-relances", legal_name="Bench Relances SARL")
@@ -138,9 +129,7 @@ def main() -> dict:
     print(f"Reminder run over {open_count:,} open invoices ({connection.vendor}): {prepare_s:.2f} s "
           f"(process CPU {prepare_cpu_s:.2f} s; target < {TARGET_S:.0f} s) — {totals['count']:,} reminders; "
           f"review totals + first page {review_s * 1000:.0f} ms", file=sys.stderr)
-    if temp is not None:
-        connection.close()
-        Path(temp.name).unlink(missing_ok=True)
+    database_close(temp)
     return result
 
 

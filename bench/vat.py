@@ -15,7 +15,6 @@ two GROUP BYs), cold and warm, and the drill-down count of box 08. Prints figure
 import json
 import os
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from decimal import Decimal
@@ -25,16 +24,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "agora.config.settings.test")
 
+from common import database_close, database_open, scale  # noqa: E402 (after the path set-up)
+
 LINES = 1_000_000
 BATCH = 1_000
 CUSTOMERS, SUPPLIERS = 200, 100
 YEAR = 2026
 TARGET_S = 1.0
 RATES = [("08", Decimal("0.20"), "707"), ("9B", Decimal("0.10"), "706"), ("09", Decimal("0.055"), "707")]
-
-
-def scale() -> float:
-    return float(os.environ.get("BENCH_SCALE", "1.0"))
 
 
 def _entry(i: int, total: int):
@@ -78,14 +75,7 @@ def _side(amount: Decimal, *, debit: bool) -> dict:
 
 
 def main() -> dict:
-    temp = None
-    if "AGORA_DATABASE_URL" not in os.environ:
-        temp = tempfile.NamedTemporaryFile(suffix=".sqlite3", delete=False)
-        os.environ["AGORA_DATABASE_URL"] = f"sqlite:///{temp.name}"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    temp = database_open()
     from django.db import connection
 
     from agora.core.tests.builders import make_organisation
@@ -93,7 +83,6 @@ def main() -> dict:
     from agora.parties.models import Party
     from agora.vat.selectors.returns import box_lines, vat_compute
 
-    call_command("migrate", verbosity=0)
     started = time.perf_counter()
     organisation = make_organisation(slug="bench-tva", legal_name="Bench TVA SARL")
     ledger_setup(actor=None, organisation=organisation, first_year=YEAR)
@@ -130,8 +119,7 @@ def main() -> dict:
           f"{min(timings[1:]):.3f} s warm (target < {TARGET_S:.0f} s) {'✓' if ok else '✗'} — 16 = "
           f"{boxes['16'].tax} €, 23 = {boxes['23'].tax} €, TD = {boxes['TD'].tax} €; drill-down of box 08: "
           f"{drill:,} lines counted in {drill_s:.3f} s; data built in {built_s:.0f} s", file=sys.stderr)
-    if temp is not None:
-        os.unlink(temp.name)
+    database_close(temp)
     return output
 
 
