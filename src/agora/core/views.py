@@ -6,8 +6,10 @@ It lives in core because no app may import another app's views (DESIGN.md §2).
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as Forbidden
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.utils import timezone
 
 from .errors import BusinessError, PermissionDenied
@@ -39,6 +41,15 @@ def org_view(read: str, write: str | None = None):
         return wrapper
 
     return decorator
+
+
+def found_or_404(read, **kwargs):
+    """Call a selector that reads one object (it ends in `.get()`), a missing one becoming a 404: an object of
+    another organisation is simply not found."""
+    try:
+        return read(**kwargs)
+    except ObjectDoesNotExist as missing:
+        raise Http404("Introuvable") from missing
 
 
 def can(request, permission: str) -> bool:

@@ -1,41 +1,26 @@
 """Lookups shared by the cash screens: objects of the current organisation or 404."""
 
-from django.http import Http404
+from agora.core.views import found_or_404
 
 from ..models import CashCount, CashMovement, CashRegister, ForecastLine, RecurringItem
 from ..selectors import registers as selectors
 
 
 def register_or_404(request, pk) -> CashRegister:
-    try:
-        return selectors.register_get(organisation=request.organisation, pk=pk)
-    except CashRegister.DoesNotExist as missing:
-        raise Http404("Introuvable") from missing
+    return found_or_404(selectors.register_get, organisation=request.organisation, pk=pk)
 
 
 def count_or_404(request, pk) -> CashCount:
-    try:
-        return selectors.count_get(organisation=request.organisation, pk=pk)
-    except CashCount.DoesNotExist as missing:
-        raise Http404("Introuvable") from missing
+    return found_or_404(selectors.count_get, organisation=request.organisation, pk=pk)
 
 
 def recurring_or_404(request, pk) -> RecurringItem:
-    try:
-        return selectors.recurring_get(organisation=request.organisation, pk=pk)
-    except RecurringItem.DoesNotExist as missing:
-        raise Http404("Introuvable") from missing
+    return found_or_404(selectors.recurring_get, organisation=request.organisation, pk=pk)
 
 
 def forecast_line_or_404(request, pk) -> ForecastLine:
-    try:
-        return selectors.forecast_line_get(organisation=request.organisation, pk=pk)
-    except ForecastLine.DoesNotExist as missing:
-        raise Http404("Introuvable") from missing
+    return found_or_404(selectors.forecast_line_get, organisation=request.organisation, pk=pk)
 
 
 def movement_or_404(request, pk) -> CashMovement:
-    try:
-        return selectors.movement_get(organisation=request.organisation, pk=pk)
-    except CashMovement.DoesNotExist as missing:
-        raise Http404("Introuvable") from missing
+    return found_or_404(selectors.movement_get, organisation=request.organisation, pk=pk)

@@ -12,7 +12,7 @@ from agora.core import exports
 from agora.core.audit import history_of
 from agora.core.errors import BusinessError
 from agora.core.mail import mails_of
-from agora.core.views import add_business_error, can, org_view, paginate, today
+from agora.core.views import add_business_error, can, found_or_404, org_view, paginate, today
 from agora.treasury.forms import LineFilterForm, LineForm, ProposeForm, SettingsForm
 from agora.treasury.models import PaymentLine, PaymentMethod, PaymentRun
 from agora.treasury.selectors import runs as selectors
@@ -27,17 +27,11 @@ LINE_STATES = {"selected": {"selected": True}, "unselected": {"selected": False}
 
 
 def _run(request, pk) -> PaymentRun:
-    try:
-        return selectors.run_get(organisation=request.organisation, pk=pk)
-    except PaymentRun.DoesNotExist as missing:
-        raise Http404("Introuvable") from missing
+    return found_or_404(selectors.run_get, organisation=request.organisation, pk=pk)
 
 
 def _payment_line(request, pk) -> PaymentLine:
-    try:
-        return selectors.run_line_get(organisation=request.organisation, pk=pk)
-    except PaymentLine.DoesNotExist as missing:
-        raise Http404("Introuvable") from missing
+    return found_or_404(selectors.run_line_get, organisation=request.organisation, pk=pk)
 
 
 @org_view("treasury.view", write="treasury.write")
