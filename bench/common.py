@@ -83,3 +83,32 @@ def database_close(temp) -> None:
 
         connection.close()
         Path(temp.name).unlink(missing_ok=True)
+
+
+def post_year(*, slug: str, name: str, year: int, entry, lines: int, customers: int = 200,
+              suppliers: int = 100, batch: int = 1_000):
+    """An organisation with books for `year`, customers C0000… and suppliers F0000…, and `lines` × scale()
+    posted lines of three-line entries `entry(i, total)` through `entries_post` (batches of `batch`), analysed on
+    PostgreSQL as autovacuum would. Returns (organisation, number of entries, seconds it took)."""
+    from django.db import connection
+
+    from agora.core.tests.builders import make_organisation
+    from agora.ledger.services import entries_post, ledger_setup
+    from agora.parties.models import Party
+
+    started = time.perf_counter()
+    organisation = make_organisation(slug=slug, legal_name=name)
+    ledger_setup(actor=None, organisation=organisation, first_year=year)
+    Party.objects.bulk_create(
+        [Party(organisation=organisation, code=f"C{n:04d}", name=f"Client {n}", is_customer=True)
+         for n in range(customers)]
+        + [Party(organisation=organisation, code=f"F{n:04d}", name=f"Fournisseur {n}", is_supplier=True)
+           for n in range(suppliers)])
+    total = max(batch, round(lines * scale() / 3))
+    for first in range(0, total, batch):
+        entries_post(actor=None, organisation=organisation,
+                     entries=[entry(i, total) for i in range(first, min(first + batch, total))])
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return organisation, total, time.perf_counter() - started

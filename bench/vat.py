@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "agora.config.settings.test")
 
-from common import database_close, database_open, scale  # noqa: E402 (after the path set-up)
+from common import database_close, database_open, post_year  # noqa: E402 (after the path set-up)
 
 LINES = 1_000_000
 BATCH = 1_000
@@ -78,27 +78,11 @@ def main() -> dict:
     temp = database_open()
     from django.db import connection
 
-    from agora.core.tests.builders import make_organisation
-    from agora.ledger.services import entries_post, ledger_setup
-    from agora.parties.models import Party
     from agora.vat.selectors.returns import box_lines, vat_compute
 
-    started = time.perf_counter()
-    organisation = make_organisation(slug="bench-tva", legal_name="Bench TVA SARL")
-    ledger_setup(actor=None, organisation=organisation, first_year=YEAR)
-    Party.objects.bulk_create(
-        [Party(organisation=organisation, code=f"C{n:04d}", name=f"Client {n}", is_customer=True)
-         for n in range(CUSTOMERS)]
-        + [Party(organisation=organisation, code=f"F{n:04d}", name=f"Fournisseur {n}", is_supplier=True)
-           for n in range(SUPPLIERS)])
-    total = max(BATCH, round(LINES * scale() / 3))
-    for first in range(0, total, BATCH):
-        entries_post(actor=None, organisation=organisation,
-                     entries=[_entry(i, total) for i in range(first, min(first + BATCH, total))])
-    if connection.vendor == "postgresql":  # what autovacuum does in production after a bulk load
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-    built_s = time.perf_counter() - started
+    organisation, total, built_s = post_year(
+        slug="bench-tva", name="Bench TVA SARL", year=YEAR, entry=_entry, lines=LINES, customers=CUSTOMERS,
+        suppliers=SUPPLIERS, batch=BATCH)
 
     start, end = date(YEAR, 3, 1), date(YEAR, 3, 31)
     timings = []
