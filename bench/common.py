@@ -112,3 +112,78 @@ def post_year(*, slug: str, name: str, year: int, entry, lines: int, customers: 
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     return organisation, total, time.perf_counter() - started
+
+
+PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/"
+
+
+def _run_task(script: str, database_url: str) -> dict:
+    """Run `script --task` in its own process on `database_url` (its peak memory is its own); its last output
+    line is the JSON of its figures."""
+    import json
+    import subprocess
+    import sys
+
+    env = {**os.environ, "AGORA_DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "agora.config.settings.test",
+           "PYTHONPATH": str(Path(script).resolve().parent.parent / "src")}
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, script, "--task"], env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr[-6000:])
+        raise RuntimeError(f"{Path(script).name} --task failed on {database_url}")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    print(f"  done in {time.perf_counter() - started:.0f} s", flush=True)
+    return result
+
+
+def bench_main(*, script: str, title: str, doc: str, task, rows_for) -> int:
+    """The command line of a benchmark run per backend in a child process: `--backend sqlite|postgresql|both`
+    (a temporary SQLite file; a PostgreSQL database agora_bench_<script> on BENCH_POSTGRES, created and dropped),
+    `--task` (the child: prints the figures of `task()` as JSON). Prints the table of `rows_for(backend, figures)`;
+    BENCH_JSON=path also writes the figures. Exits 0 either way: a missed target reads FAIL in the table, and
+    `make bench` goes on to the next script."""
+    import argparse
+    import json
+    from urllib.parse import urlsplit, urlunsplit
+
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument("--task", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.task:
+        print(json.dumps(task(), default=str))
+        return 0
+    name = Path(script).stem
+    loads = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"{title} — BENCH_SCALE={scale()}; {os.cpu_count()} CPU; load average {loads}")
+    table: list[tuple] = []
+    results = {}
+    if args.backend in ("sqlite", "both"):
+        with tempfile.TemporaryDirectory(prefix=f"agora-bench-{name}-") as directory:
+            url = f"sqlite:///{directory}/bench.sqlite3"
+            print(f"SQLite ({url})", flush=True)
+            results["sqlite"] = _run_task(script, url)
+            table += rows_for("SQLite", results["sqlite"])
+    if args.backend in ("postgresql", "both"):
+        base = os.environ.get("BENCH_POSTGRES", PG_DEFAULT)
+        admin = postgres_admin(base)
+        if admin is None:
+            table.append(("PostgreSQL", f"all {name} benchmarks", "SKIPPED: PostgreSQL absent", "", ""))
+        else:
+            database = f"agora_bench_{name}"
+            url = urlunsplit(urlsplit(base)._replace(path=f"/{database}"))
+            print(f"PostgreSQL ({url}, created for the run and dropped)", flush=True)
+            admin.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+            admin.execute(f"CREATE DATABASE {database}")
+            try:
+                results["postgresql"] = _run_task(script, url)
+                table += rows_for("PostgreSQL", results["postgresql"])
+            finally:
+                admin.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+                admin.close()
+    print_table(table)
+    print(f"Load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())} (other processes skew wall "
+          "times on a busy machine; the CPU figures do not).")
+    if os.environ.get("BENCH_JSON"):
+        Path(os.environ["BENCH_JSON"]).write_text(json.dumps(results, indent=2, default=str))
+    return 0

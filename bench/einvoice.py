@@ -14,22 +14,12 @@ the per-file breakdown measured on a sample: PDF extraction, XSD validation, rea
 (matching, writing the draft, the stored file, the audit row).
 """
 
-import argparse
-import json
-import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-from common import postgres_admin, print_table, scale, verdict
+from common import bench_main, scale, verdict
 
-ROOT = Path(__file__).resolve().parent.parent
-PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/"
-PG_DATABASE = "agora_bench_einvoice"
 FILES = 1_000
 SAMPLE = 50
 TARGET_S = 60.0
@@ -125,19 +115,6 @@ def task() -> dict:
 
 # --- the orchestrating process -----------------------------------------------------------------------------------
 
-def run(database_url: str) -> dict:
-    env = {**os.environ, "AGORA_DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "agora.config.settings.test",
-           "PYTHONPATH": str(ROOT / "src")}
-    started = time.perf_counter()
-    done = subprocess.run([sys.executable, __file__, "--task"], env=env, capture_output=True, text=True)
-    if done.returncode != 0:
-        sys.stderr.write(done.stderr[-6000:])
-        raise RuntimeError(f"bench/einvoice.py --task failed on {database_url}")
-    result = json.loads(done.stdout.strip().splitlines()[-1])
-    print(f"  done in {time.perf_counter() - started:.0f} s", flush=True)
-    return result
-
-
 def rows_for(backend: str, r: dict) -> list[tuple]:
     target = TARGET_S * r["count"] / FILES
     steps = r["steps"]
@@ -158,38 +135,7 @@ def rows_for(backend: str, r: dict) -> list[tuple]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
-    parser.add_argument("--task", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.task:
-        sys.path.insert(0, str(ROOT / "src"))
-        print(json.dumps(task(), default=str))
-        return 0
-    print(f"E-invoice import benchmark — BENCH_SCALE={scale()}; {os.cpu_count()} CPU; load average "
-          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    table: list[tuple] = []
-    if args.backend in ("sqlite", "both"):
-        with tempfile.TemporaryDirectory(prefix="agora-bench-einvoice-") as directory:
-            url = f"sqlite:///{directory}/bench.sqlite3"
-            print(f"SQLite ({url})", flush=True)
-            table += rows_for("SQLite", run(url))
-    if args.backend in ("postgresql", "both"):
-        base = os.environ.get("BENCH_POSTGRES", PG_DEFAULT)
-        admin = postgres_admin(base)
-        if admin is not None:
-            with admin:
-                admin.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
-                admin.execute(f"CREATE DATABASE {PG_DATABASE}")
-            url = urlunsplit(urlsplit(base)._replace(path=f"/{PG_DATABASE}"))
-            print(f"PostgreSQL ({url})", flush=True)
-            try:
-                table += rows_for("PostgreSQL", run(url))
-            finally:
-                with postgres_admin(base) as admin:
-                    admin.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
-    print_table(table)
-    return 0 if all(row[4] != "FAIL" for row in table) else 1
+    return bench_main(script=__file__, title="E-invoice import benchmark", doc=__doc__, task=task, rows_for=rows_for)
 
 
 if __name__ == "__main__":

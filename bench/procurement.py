@@ -16,24 +16,14 @@ Each backend runs in its own process (`--task`), which prints one JSON line. CPU
 time: other processes on a shared machine slow the wall clock, not the CPU figures.
 """
 
-import argparse
-import json
-import os
-import subprocess
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from decimal import Decimal
-from pathlib import Path
 from types import SimpleNamespace
-from urllib.parse import urlsplit, urlunsplit
 
-from common import postgres_admin, print_table, scale, timed_get, verdict
+from common import bench_main, scale, timed_get, verdict
 
-ROOT = Path(__file__).resolve().parent.parent
-PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/"
-PG_DATABASE = "agora_bench_procurement"
 REQUESTS, DOCUMENTS, PROPOSALS = 50_000, 20_000, 300
 RFQ_SUPPLIERS, RFQ_LINES = 10, 40
 TARGET_LIST_MS, TARGET_RFQ_MS, TARGET_REORDER_S = 200, 300, 3
@@ -145,19 +135,6 @@ def task() -> dict:  # noqa: PLR0915 - one scenario, read top to bottom
 
 # --- the orchestrating process -----------------------------------------------------------------------------------
 
-def run(database_url: str) -> dict:
-    env = {**os.environ, "AGORA_DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "agora.config.settings.test",
-           "PYTHONPATH": str(ROOT / "src")}
-    started = time.perf_counter()
-    done = subprocess.run([sys.executable, __file__, "--task"], env=env, capture_output=True, text=True)
-    if done.returncode != 0:
-        sys.stderr.write(done.stderr[-6000:])
-        raise RuntimeError(f"bench/procurement.py --task failed on {database_url}")
-    result = json.loads(done.stdout.strip().splitlines()[-1])
-    print(f"  done in {time.perf_counter() - started:.0f} s", flush=True)
-    return result
-
-
 def rows_for(backend: str, r: dict) -> list[tuple]:
     rows = []
     for label, key in (("first page", "first_page"), ("search by number", "search"),
@@ -188,40 +165,7 @@ def rows_for(backend: str, r: dict) -> list[tuple]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
-    parser.add_argument("--task", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.task:
-        sys.path.insert(0, str(ROOT / "src"))
-        print(json.dumps(task(), default=str))
-        return 0
-    print(f"Procurement benchmarks — BENCH_SCALE={scale()}; {os.cpu_count()} CPU; load average "
-          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    table: list[tuple] = []
-    if args.backend in ("sqlite", "both"):
-        with tempfile.TemporaryDirectory(prefix="agora-bench-procurement-") as directory:
-            url = f"sqlite:///{directory}/bench.sqlite3"
-            print(f"SQLite ({url})", flush=True)
-            table += rows_for("SQLite", run(url))
-    if args.backend in ("postgresql", "both"):
-        base = os.environ.get("BENCH_POSTGRES", PG_DEFAULT)
-        admin = postgres_admin(base)
-        if admin is None:
-            table.append(("PostgreSQL", "all procurement benchmarks", "SKIPPED: PostgreSQL absent", "", ""))
-        else:
-            url = urlunsplit(urlsplit(base)._replace(path=f"/{PG_DATABASE}"))
-            print(f"PostgreSQL ({url}, created for the run and dropped)", flush=True)
-            admin.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
-            admin.execute(f"CREATE DATABASE {PG_DATABASE}")
-            try:
-                table += rows_for("PostgreSQL", run(url))
-            finally:
-                admin.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
-                admin.close()
-    print_table(table)
-    print(f"Load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    return 0
+    return bench_main(script=__file__, title="Procurement benchmarks", doc=__doc__, task=task, rows_for=rows_for)
 
 
 if __name__ == "__main__":

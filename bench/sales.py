@@ -16,25 +16,17 @@ Measured:
 Each backend runs in its own process (`bench/sales.py --task`), which prints one JSON line.
 """
 
-import argparse
-import json
-import os
 import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-from common import postgres_admin, print_table, scale, timed_get, verdict
+from common import bench_main, scale, timed_get, verdict
 
-ROOT = Path(__file__).resolve().parent.parent
-PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/"
-PG_DATABASE = "agora_bench_sales"
 VALIDATE, BATCH = 20_000, 500
 LIST_SIZE = 200_000
 PDF_BATCH = 64
@@ -196,19 +188,6 @@ def task() -> dict:
 
 # --- the orchestrating process -----------------------------------------------------------------------------------
 
-def run(database_url: str) -> dict:
-    env = {**os.environ, "AGORA_DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "agora.config.settings.test",
-           "PYTHONPATH": str(ROOT / "src")}
-    started = time.perf_counter()
-    done = subprocess.run([sys.executable, __file__, "--task"], env=env, capture_output=True, text=True)
-    if done.returncode != 0:
-        sys.stderr.write(done.stderr[-6000:])
-        raise RuntimeError(f"bench/sales.py --task failed on {database_url}")
-    result = json.loads(done.stdout.strip().splitlines()[-1])
-    print(f"  done in {time.perf_counter() - started:.0f} s", flush=True)
-    return result
-
-
 def rows_for(backend: str, r: dict) -> list[tuple]:
     v, pdf, pool, page = r["validate"], r["pdf"], r["pdf_batch"], r["list"]
     rate_target = TARGET_RATE if r["backend"] == "sqlite" else None
@@ -249,46 +228,7 @@ def rows_for(backend: str, r: dict) -> list[tuple]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
-    parser.add_argument("--task", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.task:
-        sys.path.insert(0, str(ROOT / "src"))
-        print(json.dumps(task(), default=str))
-        return 0
-    print(f"Sales benchmarks — BENCH_SCALE={scale()}; {os.cpu_count()} CPU; load average "
-          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    table: list[tuple] = []
-    results = {}
-    if args.backend in ("sqlite", "both"):
-        with tempfile.TemporaryDirectory(prefix="agora-bench-sales-") as directory:
-            url = f"sqlite:///{directory}/bench.sqlite3"
-            print(f"SQLite ({url})", flush=True)
-            results["sqlite"] = run(url)
-            table += rows_for("SQLite", results["sqlite"])
-    if args.backend in ("postgresql", "both"):
-        base = os.environ.get("BENCH_POSTGRES", PG_DEFAULT)
-        admin = postgres_admin(base)
-        if admin is None:
-            table.append(("PostgreSQL", "all sales benchmarks", "SKIPPED: PostgreSQL absent", "", ""))
-        else:
-            url = urlunsplit(urlsplit(base)._replace(path=f"/{PG_DATABASE}"))
-            print(f"PostgreSQL ({url}, created for the run and dropped)", flush=True)
-            admin.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
-            admin.execute(f"CREATE DATABASE {PG_DATABASE}")
-            try:
-                results["postgresql"] = run(url)
-                table += rows_for("PostgreSQL", results["postgresql"])
-            finally:
-                admin.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
-                admin.close()
-    print_table(table)
-    print(f"Load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())} (other processes skew wall "
-          "times on a busy machine; the CPU figures do not).")
-    if os.environ.get("BENCH_JSON"):
-        Path(os.environ["BENCH_JSON"]).write_text(json.dumps(results, indent=2, default=str))
-    return 0
+    return bench_main(script=__file__, title="Sales benchmarks", doc=__doc__, task=task, rows_for=rows_for)
 
 
 if __name__ == "__main__":
